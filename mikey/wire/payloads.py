@@ -57,6 +57,14 @@ class CommonHeader:
     version: int = 1
     cs_count: int | None = None  # None: len(cs_map)
 
+    def __post_init__(self) -> None:
+        # Canonical form (codec addition): a list cs_map becomes a tuple, and a
+        # cs_count equal to len(cs_map) becomes None, so that equal headers
+        # compare equal whichever way they were written.
+        object.__setattr__(self, "cs_map", tuple(self.cs_map))
+        if self.cs_count is not None and self.cs_count == len(self.cs_map):
+            object.__setattr__(self, "cs_count", None)
+
     @property
     def n_cs(self) -> int:
         return len(self.cs_map) if self.cs_count is None else self.cs_count
@@ -197,6 +205,9 @@ class SecurityPolicy:
     prot_type: ProtType
     params: tuple[PolicyParam, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", tuple(self.params))  # codec addition: canonical
+
 
 @dataclass(frozen=True)
 class Rand:
@@ -275,6 +286,9 @@ class Message:
 
     hdr: CommonHeader
     payloads: tuple[Payload, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payloads", tuple(self.payloads))  # codec addition: canonical
 
     def all(self, kind: type[P]) -> list[P]:
         """Every payload of class `kind`, in order."""

@@ -1,0 +1,76 @@
+"""Checks shared by the conformance tests: each one asserts, with a reason a vendor can act on.
+
+An AssertionError here becomes the test's "fail" verdict; its message is the
+reason in the report, so every message says what the RFC wanted and what the
+SUT did.
+"""
+
+from __future__ import annotations
+
+from conformance.evidence import Evidence
+from mikey.wire import DecodeError, decode_message
+from mikey.wire.payloads import Error, Message
+from mikey.wire.registry import DataType, ErrorNo
+from suts.base import Reply
+
+
+def strict_decode(data: bytes, what: str) -> Message:
+    """Our strict decoder's reading of a message the SUT sent; fails the test if invalid."""
+    try:
+        return decode_message(data)
+    except DecodeError as exc:
+        raise AssertionError(f"{what} is not a valid MIKEY message: {exc}") from None
+
+
+def answered(reply: Reply, sent_v: bool) -> bool:
+    """Whether the SUT took the message: its own word, else what it sent back."""
+    if reply.accepted is not None:
+        return reply.accepted
+    if reply.message is None:
+        return not sent_v
+    try:
+        return decode_message(reply.message).hdr.data_type != DataType.ERROR
+    except DecodeError:
+        return False
+
+
+def expect_rejection(
+    reply: Reply,
+    evidence: Evidence,
+    csb_id: int | None,
+    allowed: frozenset[ErrorNo] | None,
+) -> None:
+    """The SUT must not take the message (RFC 3830 5.3: discard it).
+
+    It may stay silent or answer with an Error message (5.1.2: HDR, T, {ERR},
+    {SP}, [V|SIGNr]); when it answers, the Error message must be well formed,
+    carry the offending CSB ID when one was readable (6.1), and name one of the
+    `allowed` error numbers of Table 6.12 (None: any).
+    """
+    evidence.note(f"SUT says: accepted={reply.accepted} {reply.detail}".strip())
+    assert reply.accepted is not True, f"the SUT accepted the message ({reply.detail})"
+    if reply.message is None:
+        return
+    msg = strict_decode(reply.message, "the SUT's answer")
+    assert msg.hdr.data_type == DataType.ERROR, (
+        f"the SUT answered with a {msg.hdr.data_type.name} message instead of rejecting"
+    )
+    check_error_message(msg, csb_id, allowed)
+
+
+def check_error_message(
+    msg: Message, csb_id: int | None, allowed: frozenset[ErrorNo] | None
+) -> None:
+    """The form and content of an Error message (RFC 3830 5.1.2, 6.12)."""
+    errors = [p.error_no for p in msg.all(Error)]
+    assert errors, "Error message without any ERR payload (RFC 3830 5.1.2)"
+    if csb_id is not None:
+        assert msg.hdr.csb_id == csb_id, (
+            f"Error message CSB ID {msg.hdr.csb_id:#010x}, not the message's {csb_id:#010x}"
+        )
+    if allowed is not None:
+        names = ", ".join(sorted(e.name for e in allowed))
+        got = ", ".join(e.name for e in errors)
+        assert any(e in allowed for e in errors), (
+            f"Error message names {got}; RFC 3830 Table 6.12 wants {names}"
+        )

@@ -1,0 +1,68 @@
+"""Evidence of one conformance test: the bytes exchanged, decoded, and notes.
+
+Every failure must be replayable from its evidence (DESIGN.md, "The flow of
+one test", step 3), so each message either way is kept whole, in hex, with
+our strict decoder's reading of it when it decodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mikey.wire import DecodeError, decode_message, message_to_dict
+
+
+def decoded_or_none(data: bytes) -> dict[str, Any] | None:
+    """Our decoder's JSON form of `data`, or None when it does not decode."""
+    try:
+        return message_to_dict(decode_message(data))
+    except DecodeError:
+        return None
+
+
+@dataclass
+class Evidence:
+    """Collects what a test exchanged with the SUT."""
+
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+
+    def to_sut(self, label: str, data: bytes) -> bytes:
+        """Record a message the suite sends to the SUT; returns it unchanged."""
+        self._add("to-sut", label, data)
+        return data
+
+    def from_sut(self, label: str, data: bytes | None) -> bytes | None:
+        """Record what the SUT sent back (None: nothing); returns it unchanged."""
+        if data is None:
+            self.notes.append(f"{label}: the SUT sent nothing")
+        else:
+            self._add("from-sut", label, data)
+        return data
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def secret(self, text: str) -> None:
+        """A note holding key material: reported only with --show-secrets."""
+        self.secrets.append(text)
+
+    def _add(self, direction: str, label: str, data: bytes) -> None:
+        self.exchanges.append(
+            {
+                "direction": direction,
+                "label": label,
+                "hex": data.hex(),
+                "decoded": decoded_or_none(data),
+            }
+        )
+
+    def to_json(self, show_secrets: bool) -> dict[str, Any]:
+        notes = list(self.notes)
+        if show_secrets:
+            notes.extend(f"secret: {s}" for s in self.secrets)
+        elif self.secrets:
+            notes.append(f"{len(self.secrets)} secret note(s) withheld (use --show-secrets)")
+        return {"exchanges": self.exchanges, "notes": notes}

@@ -1,0 +1,264 @@
+"""The pytest plugin that turns pytest into a MIKEY conformance suite.
+
+It builds the SUT named by --sut, marks tests the SUT cannot take part in as
+not applicable, gives each test its verdict (pass, fail, not-applicable,
+expected-deviation, error) with the requirement IDs it cites, and appends
+one journal line per finished test (schema in conformance/report).
+
+Markers a conformance test carries:
+    @pytest.mark.requirement("RFC3830-5.4-replay", ...)  IDs from the catalog
+    @pytest.mark.mode("PSK")                             one of MODES
+    @pytest.mark.role("responder")                        the SUT's role
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.evidence import Evidence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conformance.requirements import Requirement
+from suts import SutSpecError, load_sut
+from suts.base import Profile, Role, Sut, SutFailure
+
+MODES = ("PSK", "PK", "DH", "DH-HMAC", "RSA-R", "TICKET", "IBAKE", "SAKKE", "codec")
+LEVEL_RANK = {"MUST": 0, "MUST NOT": 0, "SHOULD": 1, "SHOULD NOT": 1, "MAY": 2}
+PACKAGE_DIR = Path(__file__).resolve().parent
+NOT_APPLICABLE = "not-applicable: "
+
+@functools.cache
+def load() -> dict[str, Requirement]:
+    """The requirements catalog, read once per process."""
+    from conformance.requirements import load as load_catalog
+
+    return load_catalog()
+
+
+_evidence_key = pytest.StashKey[Evidence]()
+_phases_key = pytest.StashKey[list[tuple[str, str, str]]]()
+_started_key = pytest.StashKey[float]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mikeyconf", "MIKEY conformance")
+    group.addoption("--sut", default="builtin", help="SUT: builtin or module:factory")
+    group.addoption("--mikey-mode", action="append", default=[], help="run only this mode")
+    group.addoption("--mikey-role", action="append", default=[], help="run only this role")
+    group.addoption("--mikey-strict", action="store_true", help="SHOULD-level fails count")
+    group.addoption("--mikey-show-secrets", action="store_true", help="keys in evidence")
+    group.addoption("--mikey-profile", default=None, help="SUT profile (PIXIT) JSON file")
+    group.addoption("--mikey-journal", default=None, help="append results (JSON lines) here")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in (
+        "requirement(*ids): requirement IDs from conformance/requirements this test checks",
+        "mode(name): the MIKEY mode under test",
+        "role(name): the SUT's role (initiator, responder, decoder)",
+    ):
+        config.addinivalue_line("markers", line)
+    for mode in config.getoption("--mikey-mode"):
+        if mode not in MODES:
+            raise pytest.UsageError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
+    for role in config.getoption("--mikey-role"):
+        if role not in {r.value for r in Role}:
+            raise pytest.UsageError(f"unknown role {role!r}")
+
+
+def _marker_arg(item: pytest.Item, name: str) -> str | None:
+    marker = item.get_closest_marker(name)
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def requirement_ids(item: pytest.Item) -> list[str]:
+    return [str(a) for m in item.iter_markers("requirement") for a in m.args]
+
+
+def _is_conformance(item: pytest.Item) -> bool:
+    return Path(str(item.path)).resolve().is_relative_to(PACKAGE_DIR)
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    modes = set(config.getoption("--mikey-mode"))
+    roles = set(config.getoption("--mikey-role"))
+    keep, drop = [], []
+    for item in items:
+        if not _is_conformance(item):
+            keep.append(item)
+            continue
+        catalog = load()
+        unknown = [r for r in requirement_ids(item) if r not in catalog]
+        if unknown or not requirement_ids(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: cites unknown requirement(s) {unknown}"
+                if unknown
+                else f"{item.nodeid}: cites no requirement"
+            )
+        mode, role = _marker_arg(item, "mode"), _marker_arg(item, "role")
+        if mode not in MODES:
+            raise pytest.UsageError(f"{item.nodeid}: missing or unknown mode marker {mode!r}")
+        _label(item, catalog)
+        selected = (not modes or mode in modes) and (not roles or role in roles)
+        (keep if selected else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _label(item: pytest.Item, catalog: dict[str, Requirement]) -> None:
+    """Allure labels (epic = RFC, feature = mode, story = requirement) and junit properties."""
+    ids = requirement_ids(item)
+    label = pytest.mark.allure_label
+    rfcs = sorted({f"RFC {catalog[i].rfc}" for i in ids})
+    item.add_marker(label(*rfcs, label_type="epic"))
+    item.add_marker(label(str(_marker_arg(item, "mode")), label_type="feature"))
+    item.add_marker(label(*ids, label_type="story"))
+    item.user_properties.extend(("requirement", i) for i in ids)
+    item.user_properties.append(("mode", str(_marker_arg(item, "mode"))))
+
+
+@pytest.fixture(scope="session")
+def profile(pytestconfig: pytest.Config) -> Profile:
+    """The SUT's provisioning profile (PIXIT): --mikey-profile, else defaults."""
+    path = pytestconfig.getoption("--mikey-profile")
+    if path is None:
+        return Profile()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("the profile must be a JSON object")
+        return Profile.from_json(data)
+    except (OSError, ValueError) as exc:
+        raise pytest.UsageError(f"profile {path}: {exc}") from None
+
+
+@pytest.fixture(scope="session")
+def sut_session(pytestconfig: pytest.Config, profile: Profile) -> Iterator[Sut]:
+    try:
+        sut = load_sut(pytestconfig.getoption("--sut"), profile)
+    except SutSpecError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    yield sut
+    sut.close()
+
+
+@pytest.fixture
+def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
+    """The SUT, fresh for each test, after the applicability check."""
+    caps = sut_session.capabilities()
+    mode, role = _marker_arg(request.node, "mode"), _marker_arg(request.node, "role")
+    if mode is not None and mode != "codec" and mode not in caps.modes:
+        pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not implement mode {mode}")
+    if role is not None and role not in caps.roles:
+        pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not play the {role} role")
+    sut_session.reset()
+    return sut_session
+
+
+@pytest.fixture
+def evidence(request: pytest.FixtureRequest) -> Evidence:
+    """Where a test records the bytes it exchanged with the SUT."""
+    return request.node.stash.setdefault(_evidence_key, Evidence())
+
+
+def _verdict(when: str, report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[str, str]:
+    if report.passed:
+        return "pass", ""
+    if report.skipped:
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
+        reason = reason.removeprefix("Skipped: ")
+        return "not-applicable", reason.removeprefix(NOT_APPLICABLE)
+    exc = call.excinfo
+    text = str(exc.value) if exc is not None else str(report.longrepr)
+    if hasattr(report, "wasxfail"):
+        return "expected-deviation", str(report.wasxfail)
+    if when == "call" and exc is not None and isinstance(exc.value, AssertionError | SutFailure):
+        return "fail", text.strip() or "assertion failed"
+    return "error", f"{when}: {exc.typename if exc else 'error'}: {text}".strip()
+
+
+RANK = {"error": 4, "fail": 3, "expected-deviation": 2, "pass": 1, "not-applicable": 0}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if not _is_conformance(item):
+        return
+    phases = item.stash.setdefault(_phases_key, [])
+    item.stash.setdefault(_started_key, time.monotonic())
+    phases.append((call.when, *_verdict(call.when, report, call)))
+    if call.when == "teardown":
+        report.mikey_result = json.dumps(_result(item, phases))  # type: ignore[attr-defined]
+
+
+def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, Any]:
+    _, verdict, reason = max(phases, key=lambda p: RANK[p[1]])
+    if verdict == "pass" and any(v == "not-applicable" for _, v, _ in phases):
+        verdict, reason = next((v, r) for _, v, r in phases if v == "not-applicable")
+    config = item.config
+    catalog: dict[str, Requirement] = load()
+    ids = requirement_ids(item)
+    level = min((catalog[i].level for i in ids), key=lambda lv: LEVEL_RANK.get(lv, 3))
+    evidence = item.stash.get(_evidence_key, Evidence())
+    test_id = conformance_test_id(item)
+    sut_spec = config.getoption("--sut")
+    doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines()
+    return {
+        "schema": 1,
+        "test_id": test_id,
+        "title": doc[0] if doc else item.name,
+        "requirements": ids,
+        "level": level,
+        "mode": _marker_arg(item, "mode"),
+        "role": _marker_arg(item, "role"),
+        "verdict": verdict,
+        "reason": reason,
+        "evidence": evidence.to_json(config.getoption("--mikey-show-secrets")),
+        "replay": f"mikeyconf run --sut {sut_spec} --test '{test_id}'",
+        "duration_s": round(time.monotonic() - item.stash[_started_key], 6),
+        "sut": sut_spec,
+        "worker": os.environ.get("PYTEST_XDIST_WORKER"),
+    }
+
+
+def conformance_test_id(item: pytest.Item) -> str:
+    """The test's ID relative to the conformance package: stable across checkouts."""
+    rel = Path(str(item.path)).resolve().relative_to(PACKAGE_DIR).as_posix()
+    return rel + item.nodeid[item.nodeid.index("::") :]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    record = getattr(report, "mikey_result", None)
+    path = _journal_path
+    if record is None or path is None or report.when != "teardown":
+        return
+    with open(path, "a", encoding="utf-8") as journal:
+        journal.write(record + "\n")
+        journal.flush()
+
+
+_journal_path: str | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Only the controlling process writes the journal (never an xdist worker)."""
+    global _journal_path
+    config = session.config
+    _journal_path = None if hasattr(config, "workerinput") else config.getoption("--mikey-journal")

@@ -1,0 +1,38 @@
+"""SUT adapters: one per kind of system under test, all behind suts.base.Sut."""
+
+from __future__ import annotations
+
+import importlib
+
+from suts.base import Profile, Sut
+
+BUILTIN_SPECS = {"builtin": "suts.builtin:BuiltinSut"}
+"""Short names for the adapters this package ships."""
+
+
+class SutSpecError(ValueError):
+    """A --sut value that names no usable SUT."""
+
+
+def load_sut(spec: str, profile: Profile) -> Sut:
+    """Build the SUT a --sut value names: a short name or `module:factory`.
+
+    The factory is called with the profile as its one keyword argument
+    `profile` and must return a suts.base.Sut.
+    """
+    target = BUILTIN_SPECS.get(spec, spec)
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        known = ", ".join(sorted(BUILTIN_SPECS))
+        raise SutSpecError(f"unknown SUT {spec!r}: use one of {known} or module:factory")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise SutSpecError(f"cannot import SUT module {module_name!r}: {exc}") from None
+    factory = getattr(module, attr, None)
+    if factory is None or not callable(factory):
+        raise SutSpecError(f"SUT module {module_name!r} has no factory {attr!r}")
+    sut = factory(profile=profile)
+    if not isinstance(sut, Sut):
+        raise SutSpecError(f"{target} did not return a suts.base.Sut (got {type(sut).__name__})")
+    return sut

@@ -1,0 +1,182 @@
+"""The one interface every system under test (SUT) is driven through.
+
+DESIGN.md "The SUT interface": the suite plays the reference side of each
+exchange and talks to the SUT only through these calls. A SUT declares what
+it implements (its capabilities, ETSI's PICS) and takes the exchange
+parameters the suite hands it (its profile, ETSI's PIXIT), so both sides
+agree on identities, keys and algorithms.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
+from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg
+
+if TYPE_CHECKING:
+    from mikey.srtp import SrtpKeys
+
+
+class Role(StrEnum):
+    """The part a SUT plays in a test."""
+
+    INITIATOR = "initiator"
+    RESPONDER = "responder"
+    DECODER = "decoder"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a SUT implements (PICS). A test needing more is not applicable."""
+
+    name: str
+    modes: frozenset[str]
+    roles: frozenset[Role]
+    encr_algs: frozenset[EncrAlg] = frozenset({EncrAlg.AES_CM_128})
+    mac_algs: frozenset[MacAlg] = frozenset({MacAlg.HMAC_SHA_1_160})
+    key_types: frozenset[KeyType] = frozenset({KeyType.TGK})
+    exports_keys: bool = False
+    """The SUT can report the SRTP master key and salt it derived (srtp_keys)."""
+    updates: bool = False
+    """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the suite and the SUT share before any exchange (PIXIT).
+
+    `max_skew` is the clock skew (seconds) the SUT says it allows (RFC 3830
+    5.4: "an allowable clock skew (which is set by the local policy)").
+    """
+
+    psk: bytes = bytes(range(1, 17))
+    id_initiator: Id = Id(IdType.URI, b"sip:alice@mikey.test")
+    id_responder: Id = Id(IdType.URI, b"sip:bob@mikey.test")
+    max_skew: float = 300.0
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        """Build a profile from a JSON object; raises ValueError naming the bad key."""
+        known = {"psk", "id_initiator", "id_responder", "max_skew"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
+        kwargs: dict[str, Any] = {}
+        try:
+            if "psk" in data:
+                kwargs["psk"] = bytes.fromhex(str(data["psk"]))
+            for key in ("id_initiator", "id_responder"):
+                if key in data:
+                    kwargs[key] = Id(IdType.URI, str(data[key]).encode("utf-8"))
+            if "max_skew" in data:
+                kwargs["max_skew"] = float(data["max_skew"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"bad profile value: {exc}") from None
+        if kwargs.get("psk") == b"":
+            raise ValueError("bad profile value: psk is empty")
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class ExchangeParams:
+    """Parameters of one exchange, handed to the SUT for its side of it."""
+
+    mode: str = "PSK"
+    v: bool = True
+    encr_alg: EncrAlg = EncrAlg.AES_CM_128
+    mac_alg: MacAlg = MacAlg.HMAC_SHA_1_160
+    key_type: KeyType = KeyType.TGK
+    cs_map: tuple[SrtpIdEntry, ...] | None = None
+    policies: tuple[SecurityPolicy, ...] | None = None
+    include_ids: bool = True
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a SUT in the responder role answered to one message.
+
+    `message` is what it sent back (None: nothing). `accepted` is what the SUT
+    says it did with the message: True (CSB established or updated), False
+    (rejected), None (it cannot tell, e.g. a network peer).
+    """
+
+    message: bytes | None
+    accepted: bool | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a SUT in the initiator role took the responder's answer."""
+
+    accepted: bool
+    error: ErrorNo | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DecodeResult:
+    """A SUT decoder's verdict on a byte string: a structure, or a rejection."""
+
+    accepted: bool
+    structure: dict[str, Any] | None = None
+    detail: str = ""
+
+
+class SutFailure(Exception):
+    """The SUT misbehaved outside the protocol (crashed, hung, broke the interface).
+
+    Raised by adapters; the suite records it as a failed case with evidence,
+    never as a harness error.
+    """
+
+
+@dataclass
+class Sut(ABC):
+    """A system under test, as the suite sees it."""
+
+    profile: Profile = field(default_factory=Profile)
+
+    @abstractmethod
+    def capabilities(self) -> Capabilities:
+        """What the SUT implements."""
+
+    @abstractmethod
+    def initiate(self, params: ExchangeParams) -> bytes:
+        """Start an exchange as initiator; return the I_MESSAGE."""
+
+    @abstractmethod
+    def complete(self, response: bytes | None) -> Outcome:
+        """As initiator, take the responder's answer to the last I_MESSAGE."""
+
+    @abstractmethod
+    def respond(self, message: bytes, params: ExchangeParams) -> Reply:
+        """As responder, take one message; return what the SUT sent back."""
+
+    @abstractmethod
+    def decode(self, data: bytes) -> DecodeResult:
+        """As decoder, parse a byte string."""
+
+    @abstractmethod
+    def encode(self, structure: dict[str, Any]) -> bytes:
+        """As encoder, write a message given in the codec's JSON form."""
+
+    @abstractmethod
+    def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:
+        """The SRTP master key and salt the SUT derived for a crypto session
+        of its last established CSB in `role`, when it can export them."""
+
+    @abstractmethod
+    def update(self) -> bytes:
+        """As initiator, send an update of the last CSB (RFC 3830 4.5)."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget every CSB and replay-cache entry (a fresh SUT)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release what the adapter holds (processes, sockets)."""
