@@ -1,0 +1,210 @@
+"""The suite's side of a PSK exchange: the reference library, driven for a test.
+
+A test plays the initiator against a SUT responder with ReferenceInitiator, or
+the responder against a SUT initiator with ReferenceResponder. Both can also
+forge what a conformant peer never sends: messages broken in exactly one way
+but carrying a valid MAC, so that a SUT that rejects them rejects them for
+the right reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from conformance.evidence import Evidence
+from mikey.modes.base import Environment, Outcome
+from mikey.modes.psk import PskInitiator, PskResponder, PskSettings, Reply
+from mikey.srtp import SrtpKeys
+from mikey.wire import (
+    Kemac,
+    Message,
+    PayloadType,
+    Rand,
+    Timestamp,
+    decode_message,
+    encode_message,
+    payload_offsets,
+)
+from suts.base import ExchangeParams, Profile, Sut
+from suts.base import Reply as SutReply
+from suts.builtin import settings_for
+
+ByteMutation = Callable[[bytes], bytes]
+MessageMutation = Callable[[Message], Message]
+
+
+def exchange_params(sut: Sut, **changes: object) -> ExchangeParams:
+    """Exchange parameters for a test: the defaults, with `changes` applied."""
+    del sut
+    return replace(ExchangeParams(), **changes)  # type: ignore[arg-type]
+
+
+def environment(profile: Profile, clock_offset: float = 0.0) -> Environment:
+    """The reference side's clock (real time, shifted by `clock_offset` seconds)."""
+    return Environment(clock=lambda: time.time() + clock_offset, max_skew=profile.max_skew)
+
+
+def send_to_responder(sut: Sut, ref: ReferenceInitiator, data: bytes, ev: Evidence) -> SutReply:
+    """Hand one message to a SUT responder, recording both directions."""
+    reply = sut.respond(ev.to_sut("I_MESSAGE", data), ref.params)
+    ev.from_sut("answer", reply.message)
+    return reply
+
+
+def initiate(sut: Sut, params: ExchangeParams, ev: Evidence) -> bytes:
+    """Have a SUT initiator start an exchange; returns (and records) its I_MESSAGE."""
+    message = sut.initiate(params)
+    ev.from_sut("I_MESSAGE", message)
+    return message
+
+
+class ReferenceInitiator:
+    """The reference PSK initiator, plus forgeries of its I_MESSAGE."""
+
+    def __init__(self, profile: Profile, params: ExchangeParams, clock_offset: float = 0.0):
+        self.params = params
+        self.settings: PskSettings = settings_for(profile, params)
+        self.peer = PskInitiator(self.settings, environment(profile, clock_offset))
+        self._message: Message | None = None
+
+    def i_message(self) -> bytes:
+        """A fresh, valid I_MESSAGE (a new CSB)."""
+        data = self.peer.start()
+        self._message = decode_message(data)
+        return data
+
+    @property
+    def message(self) -> Message:
+        assert self._message is not None, "harness: i_message() first"
+        return self._message
+
+    @property
+    def csb_id(self) -> int:
+        return self.message.hdr.csb_id
+
+    @property
+    def timestamp(self) -> Timestamp:
+        t = self.message.first(Timestamp)
+        assert t is not None
+        return t
+
+    @property
+    def cs_ids(self) -> list[int]:
+        return list(range(1, self.message.hdr.n_cs + 1))
+
+    def offset_of(self, kind: type) -> int:
+        """Byte offset of the first payload of class `kind` in the last I_MESSAGE."""
+        return dict(zip(map(type, self.message.payloads), payload_offsets(self.message), strict=True))[kind]
+
+    def srtp_keys(self, cs_id: int) -> SrtpKeys:
+        csb = self.peer.csb
+        assert csb is not None, "harness: no CSB"
+        return csb.srtp_keys(cs_id)
+
+    def take_response(self, data: bytes) -> Outcome:
+        """The reference initiator's verdict on an R_MESSAGE."""
+        return self.peer.receive(data)
+
+    def update_message(self) -> bytes:
+        """An update of the current CSB (4.5): same CSB ID, new T, no RAND."""
+        return self.peer.start_update()
+
+    def forge(self, mutate: MessageMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the payload level, then MACed."""
+        self.i_message()
+        return self.peer.seal(mutate(self.peer.unsealed_message()))
+
+    def forge_bytes(self, mutate: ByteMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the byte level, then MACed."""
+        self.i_message()
+        unsealed = self.peer.unsealed_bytes()
+        return unsealed_mac(self.peer, mutate(unsealed))
+
+    def corrupt_field(self, name: str) -> ByteMutation:
+        """A byte mutation that gives one field a value the RFC does not allow."""
+        return FIELD_CORRUPTIONS[name](self)
+
+    @staticmethod
+    def without(kind: str) -> MessageMutation:
+        """Drop the payloads of one kind (by its Table 6.1.b name)."""
+        cls = {"T": Timestamp, "RAND": Rand, "KEMAC": Kemac}[kind]
+
+        def drop(msg: Message) -> Message:
+            return replace(msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, cls)))
+
+        return drop
+
+    @staticmethod
+    def kemac_moved_before_rand() -> MessageMutation:
+        def move(msg: Message) -> Message:
+            kemac = [p for p in msg.payloads if isinstance(p, Kemac)]
+            rest = [p for p in msg.payloads if not isinstance(p, Kemac)]
+            i = next(i for i, p in enumerate(rest) if isinstance(p, Rand))
+            return replace(msg, payloads=(*rest[:i], *kemac, *rest[i:]))
+
+        return move
+
+
+def unsealed_mac(peer: PskInitiator, unsealed: bytes) -> bytes:
+    """Append the MAC the initiator's auth key gives over `unsealed` (5.2)."""
+    return unsealed + peer.mac_over(unsealed)
+
+
+def _set_byte(offset: Callable[[ReferenceInitiator], int], value: Callable[[int], int]):
+    def corruption(ref: ReferenceInitiator) -> ByteMutation:
+        where = offset(ref)
+
+        def mutate(data: bytes) -> bytes:
+            out = bytearray(data)
+            out[where] = value(out[where])
+            return bytes(out)
+
+        return mutate
+
+    return corruption
+
+
+FIELD_CORRUPTIONS: dict[str, Callable[[ReferenceInitiator], ByteMutation]] = {
+    # HDR data type (6.1 Table 6.1.a): 7 is unassigned.
+    "data-type": _set_byte(lambda r: 1, lambda v: 7),
+    # HDR PRF func (6.1 Table 6.1.c): 0x55 is unassigned; the V bit is kept.
+    "prf-func": _set_byte(lambda r: 3, lambda v: (v & 0x80) | 0x55),
+    # HDR Next payload announces RAND where T follows (6.1 Table 6.1.b).
+    "next-payload": _set_byte(lambda r: 2, lambda v: int(PayloadType.RAND)),
+    # KEMAC Encr alg (6.2 Table 6.2.a): 9 is unassigned.
+    "encr-alg": _set_byte(lambda r: r.offset_of(Kemac) + 1, lambda v: 9),
+    # RAND len one more than the RAND (6.11).
+    "rand-len": _set_byte(lambda r: r.offset_of(Rand) + 1, lambda v: v + 1),
+}
+
+
+class ReferenceResponder:
+    """The reference PSK responder, plus forgeries of its verification message."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.settings = settings_for(profile, ExchangeParams())
+        self.peer = PskResponder(self.settings, environment(profile))
+
+    def take(self, message: bytes) -> Reply:
+        return self.peer.receive(message)
+
+    @property
+    def csb(self):  # type: ignore[no-untyped-def]
+        return self.peer.last_csb
+
+    def resealed_response(
+        self, r_message: bytes, *, timestamp_delta: int = 0, csb_delta: int = 0
+    ) -> bytes:
+        """The R_MESSAGE with its T or CSB ID changed and its V MAC made anew."""
+        msg = decode_message(r_message)
+        hdr = replace(msg.hdr, csb_id=(msg.hdr.csb_id + csb_delta) & 0xFFFFFFFF)
+        payloads = tuple(
+            replace(p, value=p.value + timestamp_delta) if isinstance(p, Timestamp) else p
+            for p in msg.payloads
+        )
+        return self.peer.reseal_verification(replace(msg, hdr=hdr, payloads=payloads))
+
+
+__all__ = ["ReferenceInitiator", "ReferenceResponder", "encode_message"]

@@ -1,0 +1,263 @@
+"""PSK mode, the SUT as responder: the suite's reference initiator sends I_MESSAGEs.
+
+RFC 3830 3.1 (the exchange), 5.2 (verification MAC), 5.3 (the responder's
+checks), 5.4 (replay and timestamps), 6.1 (HDR), 6.12 (error numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from conformance.checks import expect_rejection, strict_decode
+from conformance.evidence import Evidence
+from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
+from mikey.wire import DataType, EncrAlg, ErrorNo, KeyType, Rand, Timestamp, Verification
+from suts.base import Profile, Role, Sut
+
+pytestmark = [pytest.mark.mode("PSK"), pytest.mark.role("responder")]
+
+ENCRYPTIONS = [EncrAlg.AES_CM_128, EncrAlg.AES_KW_128, EncrAlg.NULL]
+
+
+def supported(sut: Sut, encr: EncrAlg) -> None:
+    if encr not in sut.capabilities().encr_algs:
+        pytest.skip(f"not-applicable: the SUT does not implement {encr.name}")
+
+
+@pytest.mark.requirement(
+    "RFC3830-3.1-psk-mandatory", "RFC3830-5.2-verification-mac", "RFC3830-6.1-csb-id-echo"
+)
+@pytest.mark.parametrize("encr", ENCRYPTIONS, ids=lambda e: e.name)
+def test_valid_i_message_gets_a_verification_message(
+    sut: Sut, profile: Profile, evidence: Evidence, encr: EncrAlg
+) -> None:
+    """A valid I_MESSAGE with V=1 is answered by a valid verification message."""
+    supported(sut, encr)
+    ref = ReferenceInitiator(profile, exchange_params(sut, encr_alg=encr))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.message is not None, "V=1 but the SUT sent no verification message (3.1)"
+    msg = strict_decode(reply.message, "the R_MESSAGE")
+    assert msg.hdr.data_type == DataType.PSK_RESP, f"R_MESSAGE of type {msg.hdr.data_type.name}"
+    assert msg.hdr.csb_id == ref.csb_id, "the responder must use the same CSB ID (6.1)"
+    outcome = ref.take_response(reply.message)
+    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-5.2-responder-timestamp")
+def test_verification_message_echoes_the_initiator_timestamp(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The responder does not create a new timestamp but uses the initiator's (5.2)."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.message is not None, "V=1 but the SUT sent no verification message"
+    msg = strict_decode(reply.message, "the R_MESSAGE")
+    t = msg.first(Timestamp)
+    assert t is not None, "R_MESSAGE without T payload (3.1: HDR, T, [IDr], V)"
+    assert t.value == ref.timestamp.value, (
+        f"R_MESSAGE T {t.value:#x} is not the initiator's {ref.timestamp.value:#x}"
+    )
+
+
+@pytest.mark.requirement("RFC3830-6.1-v-flag")
+def test_no_verification_message_when_v_is_clear(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """With V=0 the initiator expects no response; the SUT takes the keys silently."""
+    ref = ReferenceInitiator(profile, exchange_params(sut, v=False))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {reply.detail}"
+    if reply.message is not None:
+        msg = strict_decode(reply.message, "the SUT's answer")
+        assert msg.hdr.data_type != DataType.PSK_RESP, "V=0 but a verification message came back"
+
+
+@pytest.mark.requirement("RFC3830-6.1-v-flag")
+def test_verification_message_when_v_is_set(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """With V=1 the responder sends the verification message (3.1, 6.1)."""
+    ref = ReferenceInitiator(profile, exchange_params(sut, v=True))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.message is not None, "V=1 but no verification message"
+    msg = strict_decode(reply.message, "the R_MESSAGE")
+    assert msg.first(Verification) is not None, "R_MESSAGE without V payload"
+
+
+@pytest.mark.requirement("RFC3830-5.3-verify-mac")
+@pytest.mark.parametrize("where", ["mac", "rand", "csb-id"])
+def test_rejects_a_message_whose_mac_does_not_verify(
+    sut: Sut, profile: Profile, evidence: Evidence, where: str
+) -> None:
+    """One flipped bit, in the MAC or in the bytes it covers, fails authentication."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    data = bytearray(ref.i_message())
+    index = {"mac": len(data) - 1, "csb-id": 7, "rand": ref.offset_of(Rand) + 3}[where]
+    data[index] ^= 0x01
+    reply = send_to_responder(sut, ref, bytes(data), evidence)
+    csb_id = ref.csb_id if where != "csb-id" else None
+    expect_rejection(reply, evidence, csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
+
+
+@pytest.mark.requirement("RFC3830-5.3-verify-mac")
+def test_rejects_a_message_under_another_pre_shared_key(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """A message keyed with a different pre-shared key fails authentication."""
+    other = replace(profile, psk=bytes(b ^ 0x5A for b in profile.psk))
+    ref = ReferenceInitiator(other, exchange_params(sut))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
+
+
+@pytest.mark.requirement("RFC3830-5.4-replay")
+def test_rejects_a_replayed_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """The same authenticated message twice: the second is a replay and is discarded."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.i_message()
+    first = send_to_responder(sut, ref, message, evidence)
+    assert first.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {first.detail}"
+    second = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(second, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-5.3-replay-cache-authenticated-only")
+def test_a_forgery_does_not_poison_the_replay_cache(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """Only authenticated messages enter the replay cache (5.3): a forged copy first,
+    then the genuine message, which must still be taken."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    genuine = ref.i_message()
+    forged = genuine[:-1] + bytes([genuine[-1] ^ 0x01])
+    send_to_responder(sut, ref, forged, evidence)
+    reply = send_to_responder(sut, ref, genuine, evidence)
+    assert reply.message is not None, "the genuine message was not answered"
+    outcome = ref.take_response(reply.message)
+    assert outcome.accepted, f"genuine message after a forgery not taken: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-5.4-timestamp-window")
+@pytest.mark.parametrize("direction", [-1, 1], ids=["stale", "future"])
+def test_rejects_a_timestamp_outside_the_clock_skew(
+    sut: Sut, profile: Profile, evidence: Evidence, direction: int
+) -> None:
+    """A timestamp outside the allowed clock skew is discarded (5.3, 5.4)."""
+    offset = direction * (profile.max_skew + 600.0)
+    evidence.note(f"initiator clock offset {offset:+.0f} s; SUT skew window {profile.max_skew} s")
+    ref = ReferenceInitiator(profile, exchange_params(sut), clock_offset=offset)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
+
+
+@pytest.mark.requirement("RFC3830-6.12-error-numbers")
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("data-type", ErrorNo.INVALID_DT),
+        ("prf-func", ErrorNo.INVALID_PRF),
+        ("encr-alg", ErrorNo.INVALID_EA),
+    ],
+)
+def test_unsupported_parameter_gets_the_matching_error(
+    sut: Sut, profile: Profile, evidence: Evidence, fault: str, error: ErrorNo
+) -> None:
+    """A correctly MACed message with an unsupported value is rejected; an Error message,
+    if sent, names the matching error number of Table 6.12."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge_bytes(ref.corrupt_field(fault))
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({error}))
+
+
+@pytest.mark.requirement("RFC3830-3.1-i-message-payloads")
+@pytest.mark.parametrize("missing", ["T", "RAND", "KEMAC"])
+def test_rejects_an_i_message_without_a_mandatory_payload(
+    sut: Sut, profile: Profile, evidence: Evidence, missing: str
+) -> None:
+    """I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1): without T, RAND or
+    KEMAC it cannot be taken, even with a valid MAC."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge(ref.without(missing))
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-6.2-kemac-last")
+def test_rejects_kemac_that_is_not_the_last_payload(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """In the pre-shared key method KEMAC is the last payload (6.2)."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge(ref.kemac_moved_before_rand())
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-6.1-next-payload")
+def test_rejects_a_wrong_next_payload(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """A Next payload field that announces the wrong payload breaks the chain (6.1)."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge_bytes(ref.corrupt_field("next-payload"))
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-6.11-rand-length")
+def test_rejects_a_lying_rand_length(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """A RAND len larger than the RAND breaks the message, even with a valid MAC (6.11)."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge_bytes(ref.corrupt_field("rand-len"))
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-4.1.3-tek-derivation")
+@pytest.mark.parametrize("key_type", [KeyType.TGK, KeyType.TGK_SALT], ids=lambda k: k.name)
+def test_derived_srtp_keys_match_the_reference(
+    sut: Sut, profile: Profile, evidence: Evidence, key_type: KeyType
+) -> None:
+    """The SUT derives the same SRTP master key and salt from the TGK as the
+    reference (4.1.3), using the salt carried in the Key data when present."""
+    if not sut.capabilities().exports_keys:
+        pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
+    ref = ReferenceInitiator(profile, exchange_params(sut, key_type=key_type))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
+    for cs_id in ref.cs_ids:
+        theirs = sut.srtp_keys(Role.RESPONDER, cs_id)
+        ours = ref.srtp_keys(cs_id)
+        evidence.secret(f"cs {cs_id}: reference {ours}, SUT {theirs}")
+        assert theirs == ours, f"crypto session {cs_id}: SRTP keys differ from the reference"
+
+
+@pytest.mark.requirement("RFC3830-4.5-update")
+def test_takes_an_update_of_an_established_csb(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An update message (same CSB ID, new timestamp, no RAND) is taken (4.5)."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    first = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
+    reply = send_to_responder(sut, ref, ref.update_message(), evidence)
+    assert reply.message is not None, "V=1 but the update was not answered"
+    outcome = ref.take_response(reply.message)
+    assert outcome.accepted, f"the update's verification message is wrong: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-4.5-update")
+def test_rejects_an_update_of_an_unknown_csb(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An update message (no RAND) for a CSB the responder never established cannot be
+    keyed (4.1.4 needs the initial RAND) and must be rejected."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref.i_message()
+    reply = send_to_responder(sut, ref, ref.update_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)

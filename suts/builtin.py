@@ -1,0 +1,129 @@
+"""The reference library, in-process, as a SUT (the embedded default, `--sut builtin`).
+
+The only SUT that runs inside the suite's process (DESIGN.md): it is the
+library the suite itself plays the other side with, so a clean run against it
+checks the suite and the reference together, and the mutant bank subclasses it
+to prove each test can fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mikey.modes.base import Environment
+from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
+from mikey.srtp import SrtpKeys
+from mikey.wire import (
+    DecodeError,
+    EncrAlg,
+    KeyType,
+    MacAlg,
+    decode_message,
+    encode_message,
+    message_from_dict,
+    message_to_dict,
+)
+from suts.base import (
+    Capabilities,
+    DecodeResult,
+    ExchangeParams,
+    Outcome,
+    Reply,
+    Role,
+    Sut,
+    SutFailure,
+)
+
+
+def psk_settings(sut: Sut, params: ExchangeParams) -> PskSettings:
+    """The PSK mode settings for one exchange: the profile plus the exchange's params."""
+    extra: dict[str, Any] = {}
+    if params.cs_map is not None:
+        extra["cs_map"] = params.cs_map
+    if params.policies is not None:
+        extra["policies"] = params.policies
+    return PskSettings(
+        psk=sut.profile.psk,
+        id_i=sut.profile.id_initiator if params.include_ids else None,
+        id_r=sut.profile.id_responder if params.include_ids else None,
+        encr_alg=params.encr_alg,
+        mac_alg=params.mac_alg,
+        v=params.v,
+        key_type=params.key_type,
+        **extra,
+    )
+
+
+@dataclass
+class BuiltinSut(Sut):
+    """The reference PSK initiator, responder and codec behind the SUT interface."""
+
+    initiator_class: type[PskInitiator] = PskInitiator
+    responder_class: type[PskResponder] = PskResponder
+    _initiator: PskInitiator | None = field(default=None, init=False)
+    _responder: PskResponder | None = field(default=None, init=False)
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            name="mikey reference (builtin)",
+            modes=frozenset({"PSK"}),
+            roles=frozenset(Role),
+            encr_algs=frozenset(EncrAlg),
+            mac_algs=frozenset(MacAlg),
+            key_types=frozenset(KeyType),
+            exports_keys=True,
+            updates=True,
+        )
+
+    def environment(self) -> Environment:
+        """The SUT's clock, randomness and skew window (the real clock)."""
+        return Environment(max_skew=self.profile.max_skew)
+
+    def initiate(self, params: ExchangeParams) -> bytes:
+        self._initiator = self.initiator_class(psk_settings(self, params), self.environment())
+        return self._initiator.start()
+
+    def complete(self, response: bytes | None) -> Outcome:
+        initiator = self._need(self._initiator, "complete() before initiate()")
+        if response is None:
+            return Outcome(accepted=initiator.csb is not None, detail="no response")
+        outcome = initiator.receive(response)
+        return Outcome(accepted=outcome.accepted, error=outcome.error, detail=outcome.reason)
+
+    def update(self) -> bytes:
+        initiator = self._need(self._initiator, "update() before initiate()")
+        return initiator.start_update()
+
+    def respond(self, message: bytes, params: ExchangeParams) -> Reply:
+        if self._responder is None:
+            settings = psk_settings(self, params)
+            self._responder = self.responder_class(settings, self.environment())
+        reply = self._responder.receive(message)
+        return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
+
+    def decode(self, data: bytes) -> DecodeResult:
+        try:
+            return DecodeResult(True, message_to_dict(decode_message(data)))
+        except DecodeError as exc:
+            return DecodeResult(False, None, str(exc))
+
+    def encode(self, structure: dict[str, Any]) -> bytes:
+        return encode_message(message_from_dict(structure))
+
+    def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:
+        if role is Role.INITIATOR:
+            csb = self._initiator.csb if self._initiator else None
+        else:
+            csb = self._responder.last_csb if self._responder else None
+        return csb.srtp_keys(cs_id) if csb is not None else None
+
+    def reset(self) -> None:
+        self._initiator = None
+        self._responder = None
+
+    @staticmethod
+    def _need(obj: Any, what: str) -> Any:
+        if obj is None:
+            raise SutFailure(f"interface misuse: {what}")
+        return obj

@@ -1,0 +1,352 @@
+"""Messages of every kind for the Wireshark oracle, built with the codec.
+
+`codec_corpus()` covers every payload of RFC 3830 section 6 (and RFC 4563's
+Key ID extension and empty CS ID map) in the message shapes the modes use
+(RFC 3830 5.1, 5.2): PSK, PK and DH initiator and responder messages, Error
+messages, update messages, and the published RFC 4567 example. They need not
+be valid exchanges, only valid encodings. `deviation_corpus()` holds one
+message per known tshark deviation (conformance/oracle/known_deviations.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.x509.oid import NameOID
+
+from mikey.wire import (
+    Cert,
+    CertType,
+    Chash,
+    CommonHeader,
+    CsIdMapType,
+    DataType,
+    Dh,
+    DhGroup,
+    EncrAlg,
+    Error,
+    ErrorNo,
+    GeneralExtension,
+    GeneralExtType,
+    HashFunc,
+    Id,
+    IdType,
+    Kemac,
+    KeyData,
+    KeyIdEntry,
+    KeyIdType,
+    KeyType,
+    KvInterval,
+    KvNull,
+    KvSpi,
+    MacAlg,
+    Message,
+    Payload,
+    Pke,
+    PkeCache,
+    PolicyParam,
+    ProtType,
+    Rand,
+    SecurityPolicy,
+    Sign,
+    SignType,
+    SrtpIdEntry,
+    SrtpParam,
+    Timestamp,
+    TsType,
+    Verification,
+    encode_key_data,
+    encode_key_ids,
+    encode_message,
+)
+
+# RFC 4567 section 5.1, example 1: Alice's PSK I_MESSAGE and Bob's verification message.
+RFC4567_I_MESSAGE = base64.b64decode(
+    "AQAFgM0XflABAAAAAAAAAAAAAAsAyONQ6gAAAAAGEEoo2pee4hp2UaDX8ZE22YwKAAAPZG9uYWxkQGR1Y2suY29t"
+    "AQAAAAAAAQAk0JKpgaVkDaawi9whVBtBt0KZ14ymNuu62+Nv3ozPLygwK/GbAV9iemnGUIZ19fWQUOSrzKTAv9zV"
+)
+RFC4567_R_MESSAGE = base64.b64decode(
+    "AQEFgM0XflABAAAAAAAAAAAAAAYAyONQ6gAAAAAJAAAQbWlja2V5QG1vdXNlLmNvbQABn8HdGE5BMDXFIuGEga+62AgY5cc="
+)
+
+NTP_NOW = 0xE8A1_2B3C_8000_0001  # an NTP-UTC time (64 bits, RFC 3830 6.6)
+
+
+def der_certificate() -> bytes:
+    """A deterministic self-signed X.509v3 certificate (Ed25519 signs deterministically)."""
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mikey-conformance oracle")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(0x2269)
+        .not_valid_before(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+        .not_valid_after(datetime.datetime(2034, 1, 1, tzinfo=datetime.UTC))
+        .sign(key, None)
+    )
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def srtp_policy(no: int, encr: int = 1, tag_len: int = 10) -> SecurityPolicy:
+    """An SRTP SP with every parameter of RFC 3830 Table 6.10.1.a."""
+    values = {
+        SrtpParam.ENCR_ALG: encr,
+        SrtpParam.SESSION_ENCR_KEY_LEN: 16,
+        SrtpParam.AUTH_ALG: 1,
+        SrtpParam.SESSION_AUTH_KEY_LEN: 20,
+        SrtpParam.SESSION_SALT_KEY_LEN: 14,
+        SrtpParam.SRTP_PRF: 0,
+        SrtpParam.KEY_DERIVATION_RATE: 0,
+        SrtpParam.SRTP_ENCRYPTION: 1,
+        SrtpParam.SRTCP_ENCRYPTION: 1,
+        SrtpParam.FEC_ORDER: 0,
+        SrtpParam.SRTP_AUTHENTICATION: 1,
+        SrtpParam.AUTH_TAG_LEN: tag_len,
+        SrtpParam.SRTP_PREFIX_LEN: 0,
+    }
+    params = tuple(PolicyParam(t, bytes([v])) for t, v in values.items())
+    return SecurityPolicy(no, ProtType.SRTP, params)
+
+
+def header(data_type: DataType, n_cs: int = 1, v: bool = False) -> CommonHeader:
+    """A HDR with `n_cs` SRTP crypto sessions (6.1.1), policy i for session i."""
+    cs_map = tuple(SrtpIdEntry(i, 0x1000_0000 + i, i * 7) for i in range(n_cs))
+    return CommonHeader(data_type, 0xCAFE_0000 + n_cs, cs_map, v=v)
+
+
+def _key_data() -> bytes:
+    return encode_key_data(
+        [
+            KeyData(KeyType.TGK, bytes(range(16))),
+            KeyData(KeyType.TEK_SALT, b"\x11" * 16, b"\x22" * 14, KvSpi(b"\x01\x02\x03\x04")),
+            KeyData(
+                KeyType.TGK_SALT, b"\x33" * 16, b"\x44" * 14, KvInterval(b"\x00" * 6, b"\xff" * 6)
+            ),
+        ]
+    )
+
+
+def kemac(encr: EncrAlg, mac: MacAlg) -> Kemac:
+    """A KEMAC: plaintext Key data for NULL, opaque ciphertext-sized bytes otherwise."""
+    data = _key_data() if encr == EncrAlg.NULL else bytes(range(40)) + b"\xa5" * 8
+    return Kemac(encr, data, mac, b"\x5a" * 20 if mac == MacAlg.HMAC_SHA_1_160 else b"")
+
+
+T_NTP = Timestamp(TsType.NTP_UTC, NTP_NOW)
+RAND = Rand(bytes(range(100, 116)))
+ID_I = Id(IdType.URI, b"sip:alice@example.org")
+ID_R = Id(IdType.NAI, b"bob@example.org")
+V_HMAC = Verification(MacAlg.HMAC_SHA_1_160, b"\xc3" * 20)
+
+
+def _msg(hdr: CommonHeader, *payloads: Payload) -> bytes:
+    return encode_message(Message(hdr, payloads))
+
+
+def codec_corpus() -> dict[str, bytes]:
+    """Named encodings covering every payload type and the mode message shapes."""
+    cert = Cert(CertType.X509V3, der_certificate())
+    key_ids = encode_key_ids(
+        [
+            KeyIdEntry(KeyIdType.MBMS_SERVICE_KEY_ID, b"\x00\x01\x02\x03"),
+            KeyIdEntry(KeyIdType.MBMS_TRAFFIC_KEY_ID, b"\x0a\x0b"),
+        ]
+    )
+    psk_i, psk_r = DataType.PSK_INIT, DataType.PSK_RESP
+    corpus = {
+        "rfc4567-i-message": RFC4567_I_MESSAGE,
+        "rfc4567-verification": RFC4567_R_MESSAGE,
+        "psk-i-null-null": _msg(
+            header(psk_i), T_NTP, RAND, srtp_policy(0), kemac(EncrAlg.NULL, MacAlg.NULL)
+        ),
+        "psk-i-null-hmac-ids": _msg(
+            header(psk_i, v=True),
+            T_NTP,
+            RAND,
+            ID_I,
+            ID_R,
+            srtp_policy(0),
+            kemac(EncrAlg.NULL, MacAlg.HMAC_SHA_1_160),
+        ),
+        "psk-i-aescm-hmac-3cs": _msg(
+            header(psk_i, n_cs=3, v=True),
+            T_NTP,
+            RAND,
+            ID_I,
+            ID_R,
+            srtp_policy(0),
+            srtp_policy(1, encr=2),
+            srtp_policy(2, encr=0, tag_len=4),
+            kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+        ),
+        "psk-i-aeskw-hmac": _msg(
+            header(psk_i, n_cs=2),
+            T_NTP,
+            RAND,
+            srtp_policy(0),
+            kemac(EncrAlg.AES_KW_128, MacAlg.HMAC_SHA_1_160),
+        ),
+        "psk-i-aescm-null-mac": _msg(
+            header(psk_i), T_NTP, RAND, kemac(EncrAlg.AES_CM_128, MacAlg.NULL)
+        ),
+        "psk-update-no-rand": _msg(
+            header(psk_i, n_cs=2, v=True),
+            Timestamp(TsType.COUNTER, 0x0102_0304),
+            srtp_policy(1),
+            kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+        ),
+        "psk-update-ntp-null-kemac": _msg(
+            header(psk_i),
+            Timestamp(TsType.NTP, NTP_NOW + 1),
+            srtp_policy(0),
+            kemac(EncrAlg.NULL, MacAlg.NULL),
+        ),
+        "psk-verification": _msg(header(psk_r), T_NTP, ID_R, V_HMAC),
+        "psk-verification-null": _msg(header(psk_r, n_cs=0), T_NTP, Verification(MacAlg.NULL, b"")),
+        "error-several": _msg(
+            header(DataType.ERROR),
+            T_NTP,
+            Error(ErrorNo.AUTH_FAILURE),
+            Error(ErrorNo.INVALID_SP),
+            Error(ErrorNo.INVALID_SPPAR),
+            V_HMAC,
+        ),
+        "ext-vendor-sdp-keyid": _msg(
+            header(psk_i),
+            T_NTP,
+            RAND,
+            GeneralExtension(GeneralExtType.VENDOR_ID, b"\x00\x00\x5e\x00vendor-data"),
+            GeneralExtension(GeneralExtType.SDP_IDS, b"1 2 3"),
+            GeneralExtension(GeneralExtType.KEY_ID, key_ids),
+            kemac(EncrAlg.AES_KW_128, MacAlg.HMAC_SHA_1_160),
+        ),
+        "rfc4563-empty-map": encode_message(
+            Message(
+                CommonHeader(psk_i, 0x4563, (), cs_id_map_type=CsIdMapType.EMPTY, cs_count=2),
+                (
+                    T_NTP,
+                    RAND,
+                    GeneralExtension(GeneralExtType.KEY_ID, key_ids),
+                    kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+                ),
+            )
+        ),
+        "pk-i-message": _msg(
+            header(DataType.PK_INIT, n_cs=2, v=True),
+            T_NTP,
+            RAND,
+            ID_I,
+            cert,
+            Cert(CertType.X509V3_SIGN, der_certificate()),
+            ID_R,
+            srtp_policy(0),
+            kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+            Pke(PkeCache.CACHE_FOR_CSB, bytes(range(128))),
+            Sign(SignType.RSA_PKCS1_1_5, b"\x99" * 128),
+        ),
+        "pk-verification": _msg(header(DataType.PK_RESP), T_NTP, ID_R, V_HMAC),
+        "dh-i-message": _msg(
+            header(DataType.DH_INIT, n_cs=2),
+            T_NTP,
+            RAND,
+            ID_I,
+            Cert(CertType.X509V3_ENCR, der_certificate()),
+            srtp_policy(0),
+            Dh(DhGroup.OAKLEY_5, b"\x05" * 192),
+            Sign(SignType.RSA_PSS, b"\x77" * 256),
+        ),
+        "dh-r-message-oakley1": _msg(
+            header(DataType.DH_RESP),
+            T_NTP,
+            ID_R,
+            cert,
+            Dh(DhGroup.OAKLEY_1, b"\x01" * 96),
+            Dh(DhGroup.OAKLEY_2, b"\x02" * 128, KvNull()),
+            Sign(SignType.RSA_PKCS1_1_5, b"\x42" * 96),
+        ),
+    }
+    corpus["error-invalid-sp-with-policies"] = _msg(
+        header(DataType.ERROR, n_cs=2),
+        T_NTP,
+        Error(ErrorNo.INVALID_SP),
+        srtp_policy(0),
+        srtp_policy(1, encr=2),
+        V_HMAC,
+    )
+    for no in ErrorNo:
+        corpus[f"error-{no.name.lower()}"] = _msg(
+            header(DataType.ERROR, n_cs=0), T_NTP, Error(no), V_HMAC
+        )
+    for cache in (PkeCache.NO_CACHE, PkeCache.CACHE):
+        corpus[f"pk-i-{cache.name.lower()}"] = _msg(
+            header(DataType.PK_INIT),
+            T_NTP,
+            RAND,
+            kemac(EncrAlg.AES_KW_128, MacAlg.HMAC_SHA_1_160),
+            Pke(cache, bytes(range(256))),
+            Sign(SignType.RSA_PSS, b"\x98" * 256),
+        )
+    return corpus
+
+
+def deviation_corpus() -> dict[str, bytes]:
+    """One message per known tshark 4.0 deviation, keyed by the deviation's key."""
+    hdr = header(DataType.PSK_INIT)
+    kd_empty_salt = encode_key_data([KeyData(KeyType.TEK_SALT, b"\x11" * 16, b"")])
+    return {
+        "t-counter-value-hidden": _msg(hdr, Timestamp(TsType.COUNTER, 42), RAND),
+        "chash-not-dissected": _msg(
+            header(DataType.PK_INIT),
+            T_NTP,
+            RAND,
+            Chash(HashFunc.SHA_1, b"\x0c" * 20),
+            Chash(HashFunc.MD5, b"\x0d" * 16),
+            ID_R,
+        ),
+        "dh-kv-data-not-dissected": _msg(
+            header(DataType.DH_INIT),
+            T_NTP,
+            RAND,
+            Dh(DhGroup.OAKLEY_1, b"\x01" * 96, KvSpi(b"\xab\xcd")),
+            ID_I,
+        ),
+        "cert-len-wrong-offset": _msg(
+            header(DataType.PK_INIT), T_NTP, Cert(CertType.X509V3, der_certificate())
+        ),
+        "cert-url-parsed-as-der": _msg(
+            header(DataType.PK_INIT),
+            T_NTP,
+            Cert(CertType.X509V3_URL, b"https://example.org/alice.crt"),
+            RAND,
+        ),
+        "key-data-empty-salt-hidden": _msg(
+            hdr, T_NTP, RAND, Kemac(EncrAlg.NULL, kd_empty_salt, MacAlg.NULL, b"")
+        ),
+        "sp-srtp-param-empty-value": _msg(
+            hdr,
+            T_NTP,
+            RAND,
+            SecurityPolicy(
+                0,
+                ProtType.SRTP,
+                (PolicyParam(SrtpParam.ENCR_ALG, b""), PolicyParam(SrtpParam.AUTH_ALG, b"\x01")),
+            ),
+        ),
+        "sp-srtp-param-long-value": _msg(
+            hdr,
+            T_NTP,
+            RAND,
+            SecurityPolicy(
+                0,
+                ProtType.SRTP,
+                (PolicyParam(SrtpParam.KEY_DERIVATION_RATE, b"\x00\x00\x00\x00\x10"),),
+            ),
+        ),
+        "kemac-first-key-data-only": _msg(hdr, T_NTP, RAND, kemac(EncrAlg.NULL, MacAlg.NULL)),
+    }
