@@ -83,7 +83,12 @@ def _to(value: object) -> Any:
         out: dict[str, Any] = {}
         if type(value) in _KV_NAME:
             out["kv_type"] = _KV_NAME[type(value)]
-        out.update({f.name: _to(getattr(value, f.name)) for f in fields(value)})
+        hints = get_type_hints(type(value))
+        for f in fields(value):
+            item = getattr(value, f.name)
+            # A plain-int field (e.g. PolicyParam.type) holding an IntEnum stays a number,
+            # so message_from_dict reads back what message_to_dict wrote.
+            out[f.name] = int(item) if hints[f.name] is int else _to(item)
         return out
     raise ValueError(f"cannot express {value!r} in JSON form")
 

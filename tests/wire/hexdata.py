@@ -6,6 +6,9 @@ separated by spaces in figure order.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 
 def hx(*parts: str) -> bytes:
     """bytes of the concatenated hex `parts`."""
@@ -43,14 +46,11 @@ PSK_I_MESSAGE_HEX = " ".join(
     )
 )
 
-# RFC 4567 section 5.1, example 1 (base64 in the a=key-mgmt lines of the SDP offer
-# and answer): a real PSK I_MESSAGE and its verification message.
-RFC4567_I_MESSAGE_B64 = (
-    "AQAFgM0XflABAAAAAAAAAAAAAAsAyONQ6gAAAAAGEEoo2pee4hp2"
-    "UaDX8ZE22YwKAAAPZG9uYWxkQGR1Y2suY29tAQAAAAAAAQAk0JKpgaVkDaawi9whVBtBt"
-    "0KZ14ymNuu62+Nv3ozPLygwK/GbAV9iemnGUIZ19fWQUOSrzKTAv9zV"
+# RFC 4567 section 5.1, example 1: a real PSK I_MESSAGE and its verification message,
+# transcribed once in vectors/rfc4567-examples.json (tcId 1 and 2).
+_RFC4567 = json.loads(
+    (Path(__file__).resolve().parents[2] / "vectors" / "rfc4567-examples.json").read_text()
 )
-RFC4567_R_MESSAGE_B64 = (
-    "AQEFgM0XflABAAAAAAAAAAAAAAYAyONQ6gAAAAAJAAAQbWlja2"
-    "V5QG1vdXNlLmNvbQABn8HdGE5BMDXFIuGEga+62AgY5cc="
-)
+_RFC4567_TESTS = {t["tcId"]: t for g in _RFC4567["testGroups"] for t in g["tests"]}
+RFC4567_I_MESSAGE = bytes.fromhex(_RFC4567_TESTS[1]["message"])
+RFC4567_R_MESSAGE = bytes.fromhex(_RFC4567_TESTS[2]["message"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 
 from mikey.wire import (
@@ -48,8 +46,8 @@ from mikey.wire import (
 )
 from tests.wire.hexdata import (
     PSK_I_MESSAGE_HEX,
-    RFC4567_I_MESSAGE_B64,
-    RFC4567_R_MESSAGE_B64,
+    RFC4567_I_MESSAGE,
+    RFC4567_R_MESSAGE,
     hx,
 )
 
@@ -91,13 +89,13 @@ def test_payload_offsets() -> None:
 
 def test_rfc4567_example_messages_round_trip() -> None:
     """RFC 4567 5.1 carries a real PSK I_MESSAGE and its verification message."""
-    i_data = base64.b64decode(RFC4567_I_MESSAGE_B64)
+    i_data = RFC4567_I_MESSAGE
     i_msg = decode_message(i_data)
     assert i_msg.hdr.data_type == DataType.PSK_INIT and i_msg.hdr.v
     assert [type(p) for p in i_msg.payloads] == [Timestamp, Rand, Id, SecurityPolicy, Kemac]
     assert i_msg.first(Id) == Id(IdType.NAI, b"donald@duck.com")
     assert encode_message(i_msg) == i_data
-    r_data = base64.b64decode(RFC4567_R_MESSAGE_B64)
+    r_data = RFC4567_R_MESSAGE
     r_msg = decode_message(r_data)
     assert r_msg.hdr.data_type == DataType.PSK_RESP
     assert r_msg.hdr.csb_id == i_msg.hdr.csb_id

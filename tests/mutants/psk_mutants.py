@@ -1,0 +1,2 @@
+"""PSK mode mutants (the lead fills this module; created empty by the codec helper so that
+tests.mutants.bank imports)."""
