@@ -32,6 +32,12 @@ from suts.base import Reply as SutReply
 from suts.builtin import settings_for
 
 ByteMutation = Callable[[bytes], bytes]
+
+
+class HarnessError(RuntimeError):
+    """The suite misused its own reference side: a harness error, never a SUT failure."""
+
+
 MessageMutation = Callable[[Message], Message]
 
 
@@ -77,7 +83,8 @@ class ReferenceInitiator:
 
     @property
     def message(self) -> Message:
-        assert self._message is not None, "harness: i_message() first"
+        if self._message is None:
+            raise HarnessError("i_message() first")
         return self._message
 
     @property
@@ -87,7 +94,8 @@ class ReferenceInitiator:
     @property
     def timestamp(self) -> Timestamp:
         t = self.message.first(Timestamp)
-        assert t is not None
+        if t is None:
+            raise HarnessError("the reference I_MESSAGE has no T")
         return t
 
     @property
@@ -100,7 +108,8 @@ class ReferenceInitiator:
 
     def srtp_keys(self, cs_id: int) -> SrtpKeys:
         csb = self.peer.csb
-        assert csb is not None, "harness: no CSB"
+        if csb is None:
+            raise HarnessError("no CSB established on the reference side")
         return csb.srtp_keys(cs_id)
 
     def take_response(self, data: bytes) -> Outcome:
@@ -154,9 +163,8 @@ def unsealed_mac(peer: PskInitiator, unsealed: bytes) -> bytes:
 
 def _set_byte(offset: Callable[[ReferenceInitiator], int], value: Callable[[int], int]):
     def corruption(ref: ReferenceInitiator) -> ByteMutation:
-        where = offset(ref)
-
         def mutate(data: bytes) -> bytes:
+            where = offset(ref)  # at mutation time: the message it mutates exists by then
             out = bytearray(data)
             out[where] = value(out[where])
             return bytes(out)

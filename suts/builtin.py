@@ -9,7 +9,7 @@ to prove each test can fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mikey.modes.base import Environment
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
@@ -29,14 +29,17 @@ from suts.base import (
     DecodeResult,
     ExchangeParams,
     Outcome,
+    Profile,
     Reply,
     Role,
     Sut,
     SutFailure,
 )
 
+T = TypeVar("T")
 
-def psk_settings(sut: Sut, params: ExchangeParams) -> PskSettings:
+
+def settings_for(profile: Profile, params: ExchangeParams) -> PskSettings:
     """The PSK mode settings for one exchange: the profile plus the exchange's params."""
     extra: dict[str, Any] = {}
     if params.cs_map is not None:
@@ -44,9 +47,9 @@ def psk_settings(sut: Sut, params: ExchangeParams) -> PskSettings:
     if params.policies is not None:
         extra["policies"] = params.policies
     return PskSettings(
-        psk=sut.profile.psk,
-        id_i=sut.profile.id_initiator if params.include_ids else None,
-        id_r=sut.profile.id_responder if params.include_ids else None,
+        psk=profile.psk,
+        id_i=profile.id_initiator if params.include_ids else None,
+        id_r=profile.id_responder if params.include_ids else None,
         encr_alg=params.encr_alg,
         mac_alg=params.mac_alg,
         v=params.v,
@@ -81,7 +84,7 @@ class BuiltinSut(Sut):
         return Environment(max_skew=self.profile.max_skew)
 
     def initiate(self, params: ExchangeParams) -> bytes:
-        self._initiator = self.initiator_class(psk_settings(self, params), self.environment())
+        self._initiator = self.initiator_class(settings_for(self.profile, params), self.environment())
         return self._initiator.start()
 
     def complete(self, response: bytes | None) -> Outcome:
@@ -97,7 +100,7 @@ class BuiltinSut(Sut):
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         if self._responder is None:
-            settings = psk_settings(self, params)
+            settings = settings_for(self.profile, params)
             self._responder = self.responder_class(settings, self.environment())
         reply = self._responder.receive(message)
         return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
@@ -123,7 +126,7 @@ class BuiltinSut(Sut):
         self._responder = None
 
     @staticmethod
-    def _need(obj: Any, what: str) -> Any:
+    def _need(obj: T | None, what: str) -> T:
         if obj is None:
             raise SutFailure(f"interface misuse: {what}")
         return obj

@@ -1,0 +1,235 @@
+"""mikeyconf: run the MIKEY conformance suite and report on a run.
+
+    mikeyconf run [options]     run the suite (pytest in-process), write the reports,
+                                print the summary last, exit 0 / 1 / 2
+    mikeyconf report RUN_DIR    re-render results.json and report.html from a run's journal
+
+Exit status (DESIGN.md "Requirement IDs and verdicts"): 0 when every
+applicable test passed; 1 on a failure (SHOULD-level ones only with
+--strict); 2 on a harness error, an interrupted run, no test run, or a bad
+argument. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+from conformance.plugin import PACKAGE_DIR
+from conformance.report.model import RunInfo, utc_now
+from conformance.report.rundir import (
+    ALLURE,
+    JOURNAL,
+    JUNIT,
+    RUN_JSON,
+    create_run_dir,
+    read_run_info,
+    render_run,
+    write_run_info,
+)
+from conformance.report.summary import format_summary
+from conformance.requirements import MODES, ROLES
+from conformance.requirements import load as load_catalog
+from suts import load_sut
+from suts.base import Profile
+
+PROG = "mikeyconf"
+
+
+class CliError(Exception):
+    """A user error: reported as one line on stderr, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line and raises instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
+
+
+def workers(value: str) -> str:
+    """-n: a positive number of pytest-xdist workers, or "auto"."""
+    if value == "auto" or (value.isdigit() and int(value) >= 1):
+        return value
+    raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', got {value!r}")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog=PROG, description="MIKEY (RFC 3830) conformance suite.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="run the suite against a SUT and write a report",
+        description="Run the conformance suite; the report goes to OUT/RUN_ID/.",
+    )
+    run.add_argument("--sut", default="builtin", help="builtin (default) or module:factory")
+    run.add_argument("--mode", action="append", default=[], choices=MODES, help="only mode M")
+    run.add_argument("--role", action="append", default=[], choices=ROLES, help="only role R")
+    run.add_argument(
+        "--test",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this test, e.g. 'rfc3830/test_x.py::test_y[z]' (as the report names it)",
+    )
+    run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
+    run.add_argument("--show-secrets", action="store_true", help="keep key material in evidence")
+    run.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON object)")
+    run.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
+    run.add_argument("--run-id", metavar="ID", help="default: the UTC time, e.g. 20261128T103000Z")
+    run.add_argument(
+        "-n",
+        "--workers",
+        default="1",
+        type=workers,
+        metavar="N|auto",
+        help="parallel pytest-xdist workers (default 1: in this process)",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="less pytest output")
+    report = commands.add_parser(
+        "report",
+        help="re-render a run's results.json and report.html",
+        description="Re-render RUN_DIR's results.json and report.html from its journal.",
+    )
+    report.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    return parser
+
+
+def load_profile(path: str | None) -> Profile:
+    """The --profile file, checked before the run starts."""
+    if path is None:
+        return Profile()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot read profile {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CliError(f"profile {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise CliError(f"profile {path} must hold a JSON object")
+    try:
+        return Profile.from_json(data)
+    except ValueError as exc:
+        raise CliError(f"profile {path}: {exc}") from None
+
+
+def check_sut(spec: str, profile: Profile) -> None:
+    """Build and close the SUT once, so a bad --sut fails before the run."""
+    try:
+        load_sut(spec, profile).close()
+    except Exception as exc:  # a vendor factory may raise anything: report it, one line
+        raise CliError(f"--sut {spec}: {exc}") from None
+
+
+def test_args(test_ids: Sequence[str]) -> list[str]:
+    """pytest arguments for --test IDs (relative to the conformance package)."""
+    if not test_ids:
+        return [str(PACKAGE_DIR)]
+    args = []
+    for test_id in test_ids:
+        path, sep, rest = test_id.partition("::")
+        file = (PACKAGE_DIR / path).resolve()
+        if not file.is_relative_to(PACKAGE_DIR) or not file.is_file():
+            raise CliError(f"--test {test_id}: no such test file in the suite: {path}")
+        args.append(str(file) + sep + rest)
+    return args
+
+
+def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
+    args = [
+        *test_args(options.test),
+        # The suite's own settings only: a user's pytest.ini or cache must not leak in.
+        *("-c", os.devnull, "--rootdir", str(PACKAGE_DIR.parent)),
+        *("-p", "no:cacheprovider"),
+        *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
+        *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
+        *("--alluredir", str(run_dir / ALLURE), "--clean-alluredir"),
+        *(("-q", "--tb=no") if options.quiet else ("--tb=short",)),
+    ]
+    for mode in options.mode:
+        args += ["--mikey-mode", mode]
+    for role in options.role:
+        args += ["--mikey-role", role]
+    if options.strict:
+        args.append("--mikey-strict")
+    if options.show_secrets:
+        args.append("--mikey-show-secrets")
+    if options.profile is not None:
+        args += ["--mikey-profile", str(Path(options.profile).resolve())]
+    if options.workers != "1":
+        args += ["-n", options.workers]
+    return args
+
+
+def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    profile = load_profile(options.profile)
+    check_sut(options.sut, profile)
+    out = Path(options.out)
+    try:
+        run_dir = create_run_dir(out, options.run_id)
+    except OSError as exc:
+        raise CliError(f"cannot create a run directory in {out}: {exc.strerror or exc}") from None
+    info = RunInfo(
+        run_id=run_dir.name,
+        sut=options.sut,
+        argv=[PROG, *argv],
+        strict=options.strict,
+        profile=options.profile,
+    )
+    args = pytest_args(options, run_dir)
+    write_run_info(run_dir, info)
+    info.pytest_exit = int(pytest.main(args))
+    info.finished = utc_now()
+    write_run_info(run_dir, info)
+    return finish(run_dir, info)
+
+
+def finish(run_dir: Path, info: RunInfo) -> int:
+    """Render the reports of `run_dir`, print the summary (last), return the status."""
+    rendered = render_run(run_dir, info, load_catalog())
+    text = format_summary(
+        rendered.summary,
+        sut=info.sut,
+        run_id=info.run_id,
+        run_dir=run_dir,
+        status=rendered.status,
+        strict=info.strict,
+        problems=rendered.problems,
+    )
+    sys.stdout.flush()
+    print("\n" + text, flush=True)
+    return rendered.status
+
+
+def report(options: argparse.Namespace) -> int:
+    run_dir: Path = options.run_dir
+    if not (run_dir / RUN_JSON).is_file():
+        raise CliError(f"{run_dir}: not a run directory (no {RUN_JSON})")
+    return finish(run_dir, read_run_info(run_dir))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: returns the exit status (0, 1 or 2)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        options = build_parser().parse_args(args)
+        if options.command == "run":
+            return run(options, args)
+        return report(options)
+    except (CliError, OSError, ValueError) as exc:
+        message = str(exc)
+    except KeyboardInterrupt:
+        message = "interrupted"
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""report.html: one self-contained page (inline CSS, no script, no other file).
+
+The header says what was run against what and the exit status; the matrix
+shows modes x requirement sections (the worst verdict of each cell with its
+counts); a table lists every cited requirement with its quoted sentence; and
+each test that did not pass shows its reason, its evidence (the bytes both
+ways, hex and decoded) and the one command that replays it.
+Every string from a run is escaped: SUT output can be hostile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from html import escape
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from conformance.report.model import (
+    EXIT_MEANING,
+    VERDICTS,
+    Result,
+    RunInfo,
+    Summary,
+    worst,
+)
+
+CSS_PATH = Path(__file__).with_name("report.css")
+HEX_BYTES_PER_LINE = 32
+
+PAGE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>MIKEY conformance: $title</title>
+<style>
+$css</style>
+</head>
+<body>
+<h1>MIKEY conformance report</h1>
+$header
+$problems
+<h2>Modes x requirement sections</h2>
+$matrix
+<h2>Requirements</h2>
+$requirements
+<h2>Tests that did not pass</h2>
+$details
+<h2>All tests</h2>
+$tests
+</body>
+</html>
+""")
+
+SectionKey = tuple[str, str]
+
+
+def esc(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def verdict_cell(verdict: str, extra: str = "", tag: str = "td") -> str:
+    return f'<{tag} class="v v-{esc(verdict)}">{esc(verdict)}{extra}</{tag}>'
+
+
+def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    head_html = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return f"<table{cls}>\n<tr>{head_html}</tr>\n" + "\n".join(rows) + "\n</table>"
+
+
+def header(run: RunInfo, summary: Summary, status: int) -> str:
+    totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
+    rows = [
+        ("SUT", run.sut + (f" (profile {run.profile})" if run.profile else "")),
+        ("Suite version", run.suite_version),
+        ("Run", run.run_id),
+        ("Started / finished (UTC)", f"{run.started} / {run.finished or 'unfinished'}"),
+        ("Host", f"{run.hostname}, Python {run.python}, {run.platform}"),
+        ("Command", " ".join(run.argv)),
+        ("Tests", f"{len(summary.results)}: {totals or 'none'}"),
+        ("Strict", "yes: SHOULD-level failures count" if run.strict else "no"),
+    ]
+    body = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    body += (
+        f'\n<tr><th>Exit status</th><td class="v status-{status}">'
+        f"{status}: {esc(EXIT_MEANING[status])}</td></tr>"
+    )
+    return f'<table class="meta">\n{body}\n</table>'
+
+
+def problems_block(problems: Sequence[str]) -> str:
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+    return f"<h2>Harness problems</h2>\n<ul>{items}</ul>"
+
+
+def section_matrix(summary: Summary) -> dict[tuple[str, SectionKey], list[Result]]:
+    """The tests of each (mode, (RFC, section)) cell, each test once per cell."""
+    cells: dict[tuple[str, SectionKey], dict[str, Result]] = {}
+    for result in summary.results:
+        for req_id in result.requirements:
+            req = summary.requirements[req_id]
+            cell = cells.setdefault((result.mode or "-", (req.rfc, req.section)), {})
+            cell[result.test_id] = result
+    return {key: list(tests.values()) for key, tests in cells.items()}
+
+
+def _section_order(key: SectionKey) -> tuple[Any, ...]:
+    rfc, section = key
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in section.split("."))
+    return (int(rfc) if rfc.isdigit() else 0, rfc, parts)
+
+
+def matrix(summary: Summary) -> str:
+    cells = section_matrix(summary)
+    if not cells:
+        return "<p>No results.</p>"
+    columns = sorted({key for _, key in cells}, key=_section_order)
+    rfcs = list(dict.fromkeys(rfc for rfc, _ in columns))
+    top = "".join(
+        f'<th colspan="{sum(1 for r, _ in columns if r == rfc)}">RFC {esc(rfc)}</th>'
+        for rfc in rfcs
+    )
+    second = "".join(f"<th>&sect;{esc(section)}</th>" for _, section in columns)
+    rows = [f'<tr><th rowspan="2">mode</th>{top}</tr>', f"<tr>{second}</tr>"]
+    for mode in summary.by_mode:
+        tds = []
+        for column in columns:
+            tests = cells.get((mode, column), [])
+            if not tests:
+                tds.append("<td>&ndash;</td>")
+                continue
+            verdicts = [t.verdict for t in tests]
+            counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
+            tds.append(verdict_cell(worst(verdicts), f"<small>{esc(counts)}</small>"))
+        rows.append(f"<tr><th>{esc(mode)}</th>{''.join(tds)}</tr>")
+    return '<table class="matrix">\n' + "\n".join(rows) + "\n</table>"
+
+
+def test_link(test_id: str, anchors: dict[str, str]) -> str:
+    """The test ID, linked to its details when it has some."""
+    if test_id in anchors:
+        return f'<a href="#{anchors[test_id]}">{esc(test_id)}</a>'
+    return esc(test_id)
+
+
+def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
+    rows = []
+    for req in summary.requirements.values():
+        quote = f"<q>{esc(req.text)}</q>" if req.text else "<em>not in the catalog</em>"
+        tests = "<br>".join(test_link(t, anchors) for t in req.tests)
+        rows.append(
+            f'<tr id="req-{esc(req.id)}"><td><code>{esc(req.id)}</code></td>'
+            f"<td>{esc(req.level or '?')}</td><td>{quote}</td>"
+            f"{verdict_cell(req.verdict)}<td>{tests}</td></tr>"
+        )
+    return table(["Requirement", "Level", "Text (quoted)", "Verdict", "Tests"], rows)
+
+
+def wrap_hex(hex_text: str) -> str:
+    step = 2 * HEX_BYTES_PER_LINE
+    return "\n".join(hex_text[i : i + step] for i in range(0, len(hex_text), step))
+
+
+def exchange_block(exchange: object) -> str:
+    if not isinstance(exchange, dict):
+        return f"<pre>{esc(json.dumps(exchange))}</pre>"
+    arrow = "suite &rarr; SUT" if exchange.get("direction") == "to-sut" else "SUT &rarr; suite"
+    hex_text = str(exchange.get("hex", ""))
+    decoded = exchange.get("decoded")
+    decoded_html = (
+        f"<details><summary>decoded</summary><pre>{esc(json.dumps(decoded, indent=2))}</pre>"
+        "</details>"
+        if decoded is not None
+        else "<p><em>does not decode (the strict decoder rejects it)</em></p>"
+    )
+    return (
+        f"<h4>{arrow}: {esc(exchange.get('label', ''))} ({len(hex_text) // 2} bytes)</h4>\n"
+        f'<pre class="hex">{esc(wrap_hex(hex_text))}</pre>\n{decoded_html}'
+    )
+
+
+def test_detail(result: Result, anchor: str) -> str:
+    evidence = result.evidence
+    exchanges = evidence.get("exchanges") or []
+    notes = evidence.get("notes") or []
+    parts = [
+        f'<div class="test v-{esc(result.verdict)}" id="{anchor}">',
+        f"<h3>{esc(result.title)}</h3>",
+        f"<p><code>{esc(result.test_id)}</code><br>{verdict_cell(result.verdict, tag='span')} "
+        f"mode {esc(result.mode or '-')}, role {esc(result.role or '-')}, "
+        f"level {esc(result.level or '?')}; requirements: "
+        + ", ".join(f'<a href="#req-{esc(r)}">{esc(r)}</a>' for r in result.requirements)
+        + "</p>",
+        f"<p>Reason:</p><pre>{esc(result.reason or '(none given)')}</pre>",
+    ]
+    if isinstance(exchanges, list) and exchanges:
+        parts += [exchange_block(x) for x in exchanges]
+    if isinstance(notes, list) and notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    if result.replay:
+        parts.append(f"<p>Replay:</p><pre>{esc(result.replay)}</pre>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+DETAILED = ("error", "fail", "expected-deviation")
+"""Verdicts shown with evidence; not-applicable ones carry their reason in the test list."""
+
+
+def tests_table(results: Sequence[Result], anchors: dict[str, str]) -> str:
+    rows = []
+    for r in results:
+        name = test_link(r.test_id, anchors)
+        reason = "" if r.verdict == "pass" else esc(r.reason)
+        rows.append(
+            f"<tr><td><code>{name}</code></td><td>{esc(r.mode or '-')}</td>"
+            f"<td>{esc(r.role or '-')}</td>{verdict_cell(r.verdict)}"
+            f'<td class="num">{r.duration_s:.3f}</td><td>{reason}</td></tr>'
+        )
+    return table(["Test", "Mode", "Role", "Verdict", "Seconds", "Reason"], rows)
+
+
+def render_html(run: RunInfo, summary: Summary, status: int, problems: Sequence[str]) -> str:
+    """The whole report page."""
+    detailed = [r for r in summary.results if r.verdict in DETAILED]
+    detailed.sort(key=lambda r: DETAILED.index(r.verdict))
+    anchors = {r.test_id: f"t{i}" for i, r in enumerate(detailed)}
+    details = "\n".join(test_detail(r, anchors[r.test_id]) for r in detailed)
+    return PAGE.substitute(
+        title=esc(f"{run.sut}, run {run.run_id}"),
+        css=CSS_PATH.read_text(encoding="utf-8"),
+        header=header(run, summary, status),
+        problems=problems_block(problems),
+        matrix=matrix(summary),
+        requirements=requirements_table(summary, anchors),
+        details=details or ("<p>None.</p>" if summary.results else "<p>No test ran.</p>"),
+        tests=tests_table(summary.results, anchors),
+    )

@@ -1,0 +1,300 @@
+"""The results model: one Result per finished test (the journal record), the
+RunInfo of a run, and the Summary the renderers and the exit status read.
+
+DESIGN.md "Requirement IDs and verdicts": a requirement's verdict is the worst
+of its tests' (error > fail > expected-deviation > pass > not-applicable);
+SHOULD-level failures are reported apart and count only with --strict; the
+exit status is non-zero only on an unexpected failure or a harness error.
+"""
+
+from __future__ import annotations
+
+import json
+import platform as host
+import socket
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import conformance
+
+JOURNAL_SCHEMA = 1
+"""The journal record format this module reads (the record's "schema" field)."""
+
+VERDICTS = ("pass", "fail", "expected-deviation", "not-applicable", "error")
+"""Every verdict, in the order tables show them."""
+
+SEVERITY = {"error": 4, "fail": 3, "expected-deviation": 2, "pass": 1, "not-applicable": 0}
+"""Worst verdict wins: the higher, the worse."""
+
+BINDING_LEVELS = frozenset({"MUST", "MUST NOT"})
+"""Levels whose failures always count; SHOULD, SHOULD NOT and MAY count with --strict."""
+
+EXIT_OK, EXIT_FAILED, EXIT_HARNESS = 0, 1, 2
+
+
+class CatalogEntry(Protocol):
+    """What the report reads of a conformance.requirements.Requirement."""
+
+    @property
+    def rfc(self) -> object: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+def worst(verdicts: Iterable[str]) -> str:
+    """The worst of `verdicts` ("not-applicable" when there are none)."""
+    return max(verdicts, key=SEVERITY.__getitem__, default="not-applicable")
+
+
+def is_binding(level: str | None) -> bool:
+    """Whether a failure at `level` always counts (an unknown level does, to be safe)."""
+    return level is None or level not in {"SHOULD", "SHOULD NOT", "MAY"}
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One finished conformance test: the journal record the plugin writes."""
+
+    test_id: str
+    title: str
+    requirements: tuple[str, ...]
+    level: str | None
+    mode: str | None
+    role: str | None
+    verdict: str
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    replay: str = ""
+    duration_s: float = 0.0
+    sut: str = ""
+    worker: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object) -> Result:
+        """Read one journal record; raises ValueError saying what is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("a record must be a JSON object")
+        if data.get("schema") != JOURNAL_SCHEMA:
+            raise ValueError(f"unsupported record schema {data.get('schema')!r}")
+        for key in ("test_id", "verdict"):
+            if not isinstance(data.get(key), str) or not data[key]:
+                raise ValueError(f"{key} missing or not a string")
+        if data["verdict"] not in SEVERITY:
+            raise ValueError(f"unknown verdict {data['verdict']!r}")
+        reqs = data.get("requirements", [])
+        if not isinstance(reqs, list) or not all(isinstance(r, str) for r in reqs):
+            raise ValueError("requirements must be a list of strings")
+        evidence = data.get("evidence", {})
+        if not isinstance(evidence, dict):
+            raise ValueError("evidence must be a JSON object")
+        return cls(
+            test_id=data["test_id"],
+            title=str(data.get("title") or data["test_id"]),
+            requirements=tuple(reqs),
+            level=_opt_str(data.get("level")),
+            mode=_opt_str(data.get("mode")),
+            role=_opt_str(data.get("role")),
+            verdict=data["verdict"],
+            reason=str(data.get("reason") or ""),
+            evidence=evidence,
+            replay=str(data.get("replay") or ""),
+            duration_s=float(data.get("duration_s") or 0.0),
+            sut=str(data.get("sut") or ""),
+            worker=_opt_str(data.get("worker")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["requirements"] = list(self.requirements)
+        return {"schema": JOURNAL_SCHEMA, **record}
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """What read_journal found: the results, and lines it could not use."""
+
+    results: tuple[Result, ...]
+    problems: tuple[str, ...] = ()
+    """Corrupt lines (file:line: why): a harness error."""
+    truncated: bool = False
+    """The last line was cut short (an interrupted run); it was left out."""
+
+
+def read_journal(path: Path) -> Journal:
+    """Read a journal; a missing file reads as empty, a cut-off last line is skipped.
+
+    Raises OSError when the file exists but cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return Journal(())
+    lines = text.split("\n")
+    last_cut = lines[-1] != ""  # the plugin ends every record with a newline
+    results: list[Result] = []
+    problems: list[str] = []
+    truncated = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            results.append(Result.from_json(json.loads(line)))
+        except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+            if last_cut and number == len(lines):
+                truncated = True
+            else:
+                problems.append(f"{path}:{number}: corrupt journal line: {exc}")
+    return Journal(tuple(results), tuple(problems), truncated)
+
+
+@dataclass
+class RunInfo:
+    """Where, when and how a run was made (run.json; "run" in results.json)."""
+
+    run_id: str
+    sut: str
+    argv: list[str]
+    started: str = field(default_factory=utc_now)
+    finished: str | None = None
+    suite_version: str = conformance.__version__
+    python: str = field(default_factory=host.python_version)
+    platform: str = field(default_factory=host.platform)
+    hostname: str = field(default_factory=socket.gethostname)
+    strict: bool = False
+    profile: str | None = None
+    pytest_exit: int | None = None
+    """pytest's exit code, once the run has finished."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> RunInfo:
+        if not isinstance(data, dict):
+            raise ValueError("run information must be a JSON object")
+        known = set(cls.__dataclass_fields__)
+        try:
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError as exc:
+            raise ValueError(f"bad run information: {exc}") from None
+
+
+def requirement_place(req_id: str, catalog: Mapping[str, CatalogEntry]) -> tuple[str, str]:
+    """(RFC number, section) of a requirement: from the catalog, else from its ID.
+
+    IDs read `RFC<number>-<section>-<short-name>` (team contract).
+    """
+    entry = catalog.get(req_id)
+    if entry is not None:
+        return str(entry.rfc).removeprefix("RFC").strip(), entry.section
+    head, _, rest = req_id.partition("-")
+    return head.removeprefix("RFC"), rest.partition("-")[0] or "?"
+
+
+@dataclass(frozen=True)
+class RequirementVerdict:
+    """A requirement's worst verdict over the tests that cite it."""
+
+    id: str
+    rfc: str
+    section: str
+    level: str | None
+    text: str | None
+    verdict: str
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts per mode and verdict, and per requirement, of one run's results."""
+
+    results: tuple[Result, ...]
+    by_mode: dict[str, dict[str, int]]
+    totals: dict[str, int]
+    requirements: dict[str, RequirementVerdict]
+
+    @property
+    def failures(self) -> list[Result]:
+        """Failed tests at MUST level (or of unknown level): these always count."""
+        return [r for r in self.results if r.verdict == "fail" and is_binding(r.level)]
+
+    @property
+    def should_failures(self) -> list[Result]:
+        """Failed tests at SHOULD or MAY level: reported apart, counted with --strict."""
+        return [r for r in self.results if r.verdict == "fail" and not is_binding(r.level)]
+
+    @property
+    def applicable(self) -> int:
+        """How many tests the SUT took part in (every verdict but not-applicable)."""
+        return len(self.results) - self.totals["not-applicable"]
+
+    @property
+    def errors(self) -> list[Result]:
+        return [r for r in self.results if r.verdict == "error"]
+
+
+def summarize(results: Sequence[Result], catalog: Mapping[str, CatalogEntry] | None) -> Summary:
+    """Group `results` by mode and by requirement (catalog: for levels, sections, text)."""
+    catalog = catalog or {}
+    by_mode: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(VERDICTS, 0)
+    cited: dict[str, list[Result]] = {}
+    for result in results:
+        row = by_mode.setdefault(result.mode or "-", dict.fromkeys(VERDICTS, 0))
+        row[result.verdict] += 1
+        totals[result.verdict] += 1
+        for req_id in result.requirements:
+            cited.setdefault(req_id, []).append(result)
+    requirements = {}
+    for req_id in sorted(cited):
+        rfc, section = requirement_place(req_id, catalog)
+        entry = catalog.get(req_id)
+        tests = cited[req_id]
+        requirements[req_id] = RequirementVerdict(
+            id=req_id,
+            rfc=rfc,
+            section=section,
+            level=entry.level if entry else None,
+            text=entry.text if entry else None,
+            verdict=worst(r.verdict for r in tests),
+            tests=tuple(dict.fromkeys(r.test_id for r in tests)),
+        )
+    by_mode = dict(sorted(by_mode.items(), key=lambda item: item[0].lower()))
+    return Summary(tuple(results), by_mode, totals, requirements)
+
+
+def exit_status(summary: Summary, strict: bool, harness_failed: bool) -> int:
+    """0: every applicable test passed; 1: a test failed; 2: a harness error.
+
+    2 wins: an "error" verdict, a harness failure (pytest interrupted, internal
+    or usage error, a corrupt journal) or no applicable test run at all (a
+    run that checked nothing must not pass a CI gate). SHOULD-level failures
+    count only when `strict`.
+    """
+    if harness_failed or summary.errors or not summary.applicable:
+        return EXIT_HARNESS
+    if summary.failures or (strict and summary.should_failures):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+EXIT_MEANING = {
+    EXIT_OK: "every applicable test passed",
+    EXIT_FAILED: "a conformance test failed",
+    EXIT_HARNESS: "the harness failed (an error, an interrupted run, or no applicable test)",
+}

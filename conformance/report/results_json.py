@@ -1,0 +1,69 @@
+"""results.json: the machine-readable record of one run.
+
+Its shape is the JSON schema beside this module (results.schema.json, draft
+2020-12), versioned by "schema_version": a change that could break a reader
+bumps it. A run's results.json can serve as the next run's baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from conformance.report.model import (
+    EXIT_MEANING,
+    RunInfo,
+    Summary,
+    exit_status,
+)
+
+SCHEMA_VERSION = 1
+SUITE_NAME = "mikey-conformance"
+SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON schema results.json follows."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def build_results(run: RunInfo, summary: Summary, problems: Sequence[str]) -> dict[str, Any]:
+    """The results.json document for `summary` (problems: harness failures)."""
+    status = exit_status(summary, run.strict, harness_failed=bool(problems))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "suite": {"name": SUITE_NAME, "version": run.suite_version},
+        "run": run.to_json(),
+        "sut": {"spec": run.sut, "profile": run.profile},
+        "summary": {
+            "total": len(summary.results),
+            "by_verdict": summary.totals,
+            "by_mode": summary.by_mode,
+            "failures": len(summary.failures),
+            "should_failures": len(summary.should_failures),
+            "strict": run.strict,
+            "harness_problems": list(problems),
+            "exit_status": status,
+            "exit_meaning": EXIT_MEANING[status],
+        },
+        "requirements": {
+            req.id: {
+                "rfc": req.rfc,
+                "section": req.section,
+                "level": req.level,
+                "verdict": req.verdict,
+                "tests": list(req.tests),
+            }
+            for req in summary.requirements.values()
+        },
+        "results": [r.to_json() for r in summary.results],
+    }
+
+
+def write_results(path: Path, document: dict[str, Any]) -> None:
+    """Write results.json (UTF-8, indented, a newline at the end)."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,97 @@
+"""The text summary `mikeyconf run` prints last (DESIGN.md: "The summary prints last").
+
+A mode x verdict table, the failing requirement IDs (MUST-level apart from
+SHOULD-level), harness problems, one replay command per failure, where the
+report is, and what the exit status means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from conformance.report.model import (
+    EXIT_MEANING,
+    VERDICTS,
+    Result,
+    Summary,
+    is_binding,
+)
+
+MAX_REPLAYS = 10
+"""Failures whose replay command the summary prints; the report holds them all."""
+
+
+def verdict_table(summary: Summary) -> list[str]:
+    """One row per mode and a total row; a column per verdict."""
+    rows = [["mode", *VERDICTS]]
+    rows += [[mode, *map(str, counts.values())] for mode, counts in summary.by_mode.items()]
+    rows.append(["total", *(str(summary.totals[v]) for v in VERDICTS)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _requirement_lines(summary: Summary, binding: bool) -> list[str]:
+    return [
+        f"  {req.id}  ({req.level or 'level unknown'}; {len(req.tests)} test(s))"
+        for req in summary.requirements.values()
+        if req.verdict in ("fail", "error") and is_binding(req.level) == binding
+    ]
+
+
+def _replays(failed: Sequence[Result]) -> list[str]:
+    lines = [f"  {r.replay}" for r in failed[:MAX_REPLAYS] if r.replay]
+    if len(failed) > MAX_REPLAYS:
+        lines.append(f"  ... and {len(failed) - MAX_REPLAYS} more (see the report)")
+    return lines
+
+
+def format_summary(
+    summary: Summary,
+    *,
+    sut: str,
+    run_id: str,
+    run_dir: Path,
+    status: int,
+    strict: bool,
+    problems: Sequence[str] = (),
+) -> str:
+    """The summary text (no trailing newline)."""
+    lines = [
+        f"MIKEY conformance: {len(summary.results)} test(s) against {sut}, run {run_id}",
+        "",
+        *verdict_table(summary),
+    ]
+    failing = _requirement_lines(summary, binding=True)
+    if failing:
+        lines += ["", "Failing requirements:", *failing]
+    should = _requirement_lines(summary, binding=False)
+    if should:
+        counted = "counted (--strict)" if strict else "not counted; --strict counts them"
+        lines += ["", f"SHOULD-level requirements not met ({counted}):", *should]
+    if summary.errors:
+        lines += ["", "Harness errors:"]
+        lines += [f"  {r.test_id}: {_one_line(r.reason)}" for r in summary.errors[:MAX_REPLAYS]]
+    if problems:
+        lines += ["", "Harness problems:", *(f"  {p}" for p in problems)]
+    failed = [r for r in summary.results if r.verdict in ("fail", "error")]
+    if failed:
+        lines += ["", "Replay a failure:", *_replays(failed)]
+    lines += [
+        "",
+        f"Report: {run_dir / 'report.html'}",
+        f"        (also results.json, junit.xml, allure-results/ in {run_dir})",
+        f"Exit status {status}: {EXIT_MEANING[status]}.",
+    ]
+    return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
