@@ -8,6 +8,8 @@ to prove each test can fail.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,6 +39,17 @@ from suts.base import (
 )
 
 T = TypeVar("T")
+
+
+@contextmanager
+def crash_is_failure(call: str) -> Iterator[None]:
+    """An exception escaping the library is the SUT crashing: a failure, not a harness error."""
+    try:
+        yield
+    except SutFailure:
+        raise
+    except Exception as exc:
+        raise SutFailure(f"the SUT crashed in {call}(): {type(exc).__name__}: {exc}") from exc
 
 
 def settings_for(profile: Profile, params: ExchangeParams) -> PskSettings:
@@ -84,25 +97,30 @@ class BuiltinSut(Sut):
         return Environment(max_skew=self.profile.max_skew)
 
     def initiate(self, params: ExchangeParams) -> bytes:
-        self._initiator = self.initiator_class(settings_for(self.profile, params), self.environment())
-        return self._initiator.start()
+        with crash_is_failure("initiate"):
+            settings = settings_for(self.profile, params)
+            self._initiator = self.initiator_class(settings, self.environment())
+            return self._initiator.start()
 
     def complete(self, response: bytes | None) -> Outcome:
         initiator = self._need(self._initiator, "complete() before initiate()")
         if response is None:
             return Outcome(accepted=initiator.csb is not None, detail="no response")
-        outcome = initiator.receive(response)
+        with crash_is_failure("complete"):
+            outcome = initiator.receive(response)
         return Outcome(accepted=outcome.accepted, error=outcome.error, detail=outcome.reason)
 
     def update(self) -> bytes:
         initiator = self._need(self._initiator, "update() before initiate()")
-        return initiator.start_update()
+        with crash_is_failure("update"):
+            return initiator.start_update()
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
-        if self._responder is None:
-            settings = settings_for(self.profile, params)
-            self._responder = self.responder_class(settings, self.environment())
-        reply = self._responder.receive(message)
+        with crash_is_failure("respond"):
+            if self._responder is None:
+                settings = settings_for(self.profile, params)
+                self._responder = self.responder_class(settings, self.environment())
+            reply = self._responder.receive(message)
         return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
 
     def decode(self, data: bytes) -> DecodeResult:

@@ -24,12 +24,25 @@ from suts.base import Profile, Role, Sut
 pytestmark = [pytest.mark.mode("PSK"), pytest.mark.role("initiator")]
 
 I_MESSAGE_ORDER = "HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC"
+ENCRYPTIONS = [
+    pytest.param(EncrAlg.AES_CM_128, marks=pytest.mark.requirement("RFC3830-4.2.3-aes-cm-iv")),
+    pytest.param(EncrAlg.AES_KW_128, marks=pytest.mark.requirement("RFC3830-4.2.3-aes-kw-iv")),
+    EncrAlg.NULL,
+]
+KEY_TYPES = [
+    KeyType.TGK,
+    pytest.param(
+        KeyType.TGK_SALT, marks=pytest.mark.requirement("RFC3830-4.1.3-salt-from-key-data")
+    ),
+]
 
 
-@pytest.mark.requirement("RFC3830-3.1-psk-mandatory", "RFC3830-5.2-mac-coverage")
-@pytest.mark.parametrize(
-    "encr", [EncrAlg.AES_CM_128, EncrAlg.AES_KW_128, EncrAlg.NULL], ids=lambda e: e.name
+@pytest.mark.requirement(
+    "RFC3830-3.1-psk-mandatory",
+    "RFC3830-4.1.4-kemac-key-derivation",
+    "RFC3830-5.2-mac-coverage",
 )
+@pytest.mark.parametrize("encr", ENCRYPTIONS, ids=lambda e: e.name)
 def test_i_message_is_taken_by_the_reference_responder(
     sut: Sut, profile: Profile, evidence: Evidence, encr: EncrAlg
 ) -> None:
@@ -43,7 +56,12 @@ def test_i_message_is_taken_by_the_reference_responder(
     assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
 
 
-@pytest.mark.requirement("RFC3830-3.1-i-message-payloads", "RFC3830-6.2-kemac-last")
+@pytest.mark.requirement(
+    "RFC3830-3.1-i-message-payloads",
+    "RFC3830-3-rand-in-initial-message",
+    "RFC3830-6.2-kemac-last",
+    "RFC3830-5.2-mac-payload-last",
+)
 def test_i_message_has_the_payloads_of_3_1_in_order(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
@@ -93,7 +111,7 @@ def test_every_csb_has_a_fresh_rand(sut: Sut, profile: Profile, evidence: Eviden
     assert len(set(rands)) == len(rands), "RAND repeats across CSBs"
 
 
-@pytest.mark.requirement("RFC3830-6.1-csb-id-unique")
+@pytest.mark.requirement("RFC3830-6.1-csb-id-unique", "RFC3830-6.1-csb-id-collision-check")
 def test_every_csb_has_a_distinct_csb_id(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The CSB ID MUST be unique between each initiator-responder pair (6.1)."""
     ids = []
@@ -147,8 +165,8 @@ def test_rejects_a_verification_message_for_another_csb(
     assert not outcome.accepted, "the SUT accepted a verification message for another CSB"
 
 
-@pytest.mark.requirement("RFC3830-4.1.3-tek-derivation")
-@pytest.mark.parametrize("key_type", [KeyType.TGK, KeyType.TGK_SALT], ids=lambda k: k.name)
+@pytest.mark.requirement("RFC3830-4.1.3-tek-derivation", "RFC3830-4.1.2-prf")
+@pytest.mark.parametrize("key_type", KEY_TYPES, ids=lambda k: k.name)
 def test_derived_srtp_keys_match_the_reference(
     sut: Sut, profile: Profile, evidence: Evidence, key_type: KeyType
 ) -> None:

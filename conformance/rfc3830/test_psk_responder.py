@@ -18,7 +18,17 @@ from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("PSK"), pytest.mark.role("responder")]
 
-ENCRYPTIONS = [EncrAlg.AES_CM_128, EncrAlg.AES_KW_128, EncrAlg.NULL]
+ENCRYPTIONS = [
+    pytest.param(EncrAlg.AES_CM_128, marks=pytest.mark.requirement("RFC3830-4.2.3-aes-cm-iv")),
+    pytest.param(EncrAlg.AES_KW_128, marks=pytest.mark.requirement("RFC3830-4.2.3-aes-kw-iv")),
+    EncrAlg.NULL,
+]
+KEY_TYPES = [
+    KeyType.TGK,
+    pytest.param(
+        KeyType.TGK_SALT, marks=pytest.mark.requirement("RFC3830-4.1.3-salt-from-key-data")
+    ),
+]
 
 
 def supported(sut: Sut, encr: EncrAlg) -> None:
@@ -27,7 +37,12 @@ def supported(sut: Sut, encr: EncrAlg) -> None:
 
 
 @pytest.mark.requirement(
-    "RFC3830-3.1-psk-mandatory", "RFC3830-5.2-verification-mac", "RFC3830-6.1-csb-id-echo"
+    "RFC3830-3.1-psk-mandatory",
+    "RFC3830-3.1-r-message-payloads",
+    "RFC3830-4.1.4-kemac-key-derivation",
+    "RFC3830-5.2-verification-mac",
+    "RFC3830-5.2-mac-payload-last",
+    "RFC3830-6.1-csb-id-echo",
 )
 @pytest.mark.parametrize("encr", ENCRYPTIONS, ids=lambda e: e.name)
 def test_valid_i_message_gets_a_verification_message(
@@ -41,6 +56,7 @@ def test_valid_i_message_gets_a_verification_message(
     msg = strict_decode(reply.message, "the R_MESSAGE")
     assert msg.hdr.data_type == DataType.PSK_RESP, f"R_MESSAGE of type {msg.hdr.data_type.name}"
     assert msg.hdr.csb_id == ref.csb_id, "the responder must use the same CSB ID (6.1)"
+    assert isinstance(msg.payloads[-1], Verification), "V is not the last payload (3.1, 5.2)"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
 
@@ -86,7 +102,7 @@ def test_verification_message_when_v_is_set(
     assert msg.first(Verification) is not None, "R_MESSAGE without V payload"
 
 
-@pytest.mark.requirement("RFC3830-5.3-verify-mac")
+@pytest.mark.requirement("RFC3830-5.3-verify-mac", "RFC3830-6.12-error-numbers")
 @pytest.mark.parametrize("where", ["mac", "rand", "csb-id"])
 def test_rejects_a_message_whose_mac_does_not_verify(
     sut: Sut, profile: Profile, evidence: Evidence, where: str
@@ -112,7 +128,7 @@ def test_rejects_a_message_under_another_pre_shared_key(
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
 
 
-@pytest.mark.requirement("RFC3830-5.4-replay")
+@pytest.mark.requirement("RFC3830-5.4-replay", "RFC3830-5.4-replay-cache")
 def test_rejects_a_replayed_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The same authenticated message twice: the second is a replay and is discarded."""
     ref = ReferenceInitiator(profile, exchange_params(sut))
@@ -121,6 +137,22 @@ def test_rejects_a_replayed_message(sut: Sut, profile: Profile, evidence: Eviden
     assert first.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {first.detail}"
     second = send_to_responder(sut, ref, message, evidence)
     expect_rejection(second, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-5.4-replay", "RFC3830-5.4-replay-cache")
+def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """A replayed update message (4.5) is discarded too: for updates the CSB ID is
+    already known, so only the replay cache can tell the copy from the original."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    first = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert first.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {first.detail}"
+    update = ref.update_message()
+    taken = send_to_responder(sut, ref, update, evidence)
+    assert taken.accepted is not False, f"the SUT rejected a valid update: {taken.detail}"
+    replayed = send_to_responder(sut, ref, update, evidence)
+    expect_rejection(replayed, evidence, ref.csb_id, None)
 
 
 @pytest.mark.requirement("RFC3830-5.3-replay-cache-authenticated-only")
@@ -139,7 +171,9 @@ def test_a_forgery_does_not_poison_the_replay_cache(
     assert outcome.accepted, f"genuine message after a forgery not taken: {outcome.reason}"
 
 
-@pytest.mark.requirement("RFC3830-5.4-timestamp-window")
+@pytest.mark.requirement(
+    "RFC3830-5.4-timestamp-window", "RFC3830-5.4-replay-cache", "RFC3830-6.12-error-numbers"
+)
 @pytest.mark.parametrize("direction", [-1, 1], ids=["stale", "future"])
 def test_rejects_a_timestamp_outside_the_clock_skew(
     sut: Sut, profile: Profile, evidence: Evidence, direction: int
@@ -172,7 +206,7 @@ def test_unsupported_parameter_gets_the_matching_error(
     expect_rejection(reply, evidence, ref.csb_id, frozenset({error}))
 
 
-@pytest.mark.requirement("RFC3830-3.1-i-message-payloads")
+@pytest.mark.requirement("RFC3830-3.1-i-message-payloads", "RFC3830-3-rand-in-initial-message")
 @pytest.mark.parametrize("missing", ["T", "RAND", "KEMAC"])
 def test_rejects_an_i_message_without_a_mandatory_payload(
     sut: Sut, profile: Profile, evidence: Evidence, missing: str
@@ -214,8 +248,10 @@ def test_rejects_a_lying_rand_length(sut: Sut, profile: Profile, evidence: Evide
     expect_rejection(reply, evidence, ref.csb_id, None)
 
 
-@pytest.mark.requirement("RFC3830-4.1.3-tek-derivation")
-@pytest.mark.parametrize("key_type", [KeyType.TGK, KeyType.TGK_SALT], ids=lambda k: k.name)
+@pytest.mark.requirement(
+    "RFC3830-4.1.3-tek-derivation", "RFC3830-4.1.2-prf", "RFC3830-4.2.3-aes-cm-iv"
+)
+@pytest.mark.parametrize("key_type", KEY_TYPES, ids=lambda k: k.name)
 def test_derived_srtp_keys_match_the_reference(
     sut: Sut, profile: Profile, evidence: Evidence, key_type: KeyType
 ) -> None:
