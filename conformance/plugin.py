@@ -19,12 +19,11 @@ import os
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance.evidence import Evidence
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from conformance.requirements import Requirement
@@ -35,6 +34,7 @@ MODES = ("PSK", "PK", "DH", "DH-HMAC", "RSA-R", "TICKET", "IBAKE", "SAKKE", "cod
 LEVEL_RANK = {"MUST": 0, "MUST NOT": 0, "SHOULD": 1, "SHOULD NOT": 1, "MAY": 2}
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOT_APPLICABLE = "not-applicable: "
+
 
 @functools.cache
 def load() -> dict[str, Requirement]:

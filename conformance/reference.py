@@ -18,8 +18,14 @@ from mikey.modes.base import Environment, Outcome
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings, Reply
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
+    DH_VALUE_LENGTH,
+    Chash,
+    Dh,
+    DhGroup,
+    HashFunc,
     Kemac,
     Message,
+    Payload,
     PayloadType,
     Rand,
     Timestamp,
@@ -104,7 +110,9 @@ class ReferenceInitiator:
 
     def offset_of(self, kind: type) -> int:
         """Byte offset of the first payload of class `kind` in the last I_MESSAGE."""
-        return dict(zip(map(type, self.message.payloads), payload_offsets(self.message), strict=True))[kind]
+        return dict(
+            zip(map(type, self.message.payloads), payload_offsets(self.message), strict=True)
+        )[kind]
 
     def srtp_keys(self, cs_id: int) -> SrtpKeys:
         csb = self.peer.csb
@@ -144,6 +152,22 @@ class ReferenceInitiator:
             return replace(msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, cls)))
 
         return drop
+
+    @staticmethod
+    def with_extra(kind: str) -> MessageMutation:
+        """Insert, before KEMAC, a payload that a PSK I_MESSAGE does not carry (3.1)."""
+
+        def insert(msg: Message) -> Message:
+            extra: Payload | None = {
+                "CHASH": Chash(HashFunc.SHA_1, bytes(20)),
+                "DH": Dh(DhGroup.OAKLEY_2, bytes(DH_VALUE_LENGTH[DhGroup.OAKLEY_2])),
+                "second T": msg.first(Timestamp),
+            }[kind]
+            if extra is None:
+                raise HarnessError(f"no {kind} to insert")
+            return replace(msg, payloads=(*msg.payloads[:-1], extra, msg.payloads[-1]))
+
+        return insert
 
     @staticmethod
     def kemac_moved_before_rand() -> MessageMutation:

@@ -122,12 +122,11 @@ def test_every_csb_has_a_distinct_csb_id(sut: Sut, profile: Profile, evidence: E
 
 
 @pytest.mark.requirement("RFC3830-5.2-verification-mac")
-def test_takes_a_valid_verification_message(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
+def test_takes_a_valid_verification_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The reference responder's verification message is accepted (3.1, 5.2)."""
     ref = ReferenceResponder(profile)
     reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE", reply.message))
     assert outcome.accepted, f"the SUT rejects a valid verification message: {outcome.detail}"
@@ -142,6 +141,7 @@ def test_rejects_a_verification_message_that_does_not_verify(
     the initiator's with the MAC made over it) is rejected."""
     ref = ReferenceResponder(profile)
     reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     if where == "ver-data":
         forged = reply.message[:-1] + bytes([reply.message[-1] ^ 0x80])
@@ -159,6 +159,7 @@ def test_rejects_a_verification_message_for_another_csb(
     the SUT's and must not be taken (6.1: the responder uses the same CSB ID)."""
     ref = ReferenceResponder(profile)
     reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     forged = ref.resealed_response(reply.message, csb_delta=1)
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (other CSB)", forged))

@@ -91,9 +91,7 @@ def test_no_verification_message_when_v_is_clear(
 
 
 @pytest.mark.requirement("RFC3830-6.1-v-flag")
-def test_verification_message_when_v_is_set(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
+def test_verification_message_when_v_is_set(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """With V=1 the responder sends the verification message (3.1, 6.1)."""
     ref = ReferenceInitiator(profile, exchange_params(sut, v=True))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
@@ -215,6 +213,19 @@ def test_rejects_an_i_message_without_a_mandatory_payload(
     KEMAC it cannot be taken, even with a valid MAC."""
     ref = ReferenceInitiator(profile, exchange_params(sut))
     message = ref.forge(ref.without(missing))
+    reply = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-3.1-i-message-payloads")
+@pytest.mark.parametrize("foreign", ["CHASH", "DH", "second T"])
+def test_rejects_a_payload_the_psk_i_message_does_not_have(
+    sut: Sut, profile: Profile, evidence: Evidence, foreign: str
+) -> None:
+    """I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1): a payload of another
+    method (CHASH, DH) or a second T, correctly MACed, makes it no PSK I_MESSAGE."""
+    ref = ReferenceInitiator(profile, exchange_params(sut))
+    message = ref.forge(ref.with_extra(foreign))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
 

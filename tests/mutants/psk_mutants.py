@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from mikey.crypto import TgkConstant, tgk_derive
+from mikey.crypto import KemacKeys, TgkConstant, mac, tgk_derive
 from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
 from mikey.modes.psk_initiator import Exchange, PskInitiator
@@ -28,7 +28,6 @@ from mikey.wire import (
     TsType,
     encode_message,
 )
-from mikey.crypto import KemacKeys, mac
 from suts.base import Profile, Role, Sut
 from suts.builtin import BuiltinSut
 from tests.mutants.bank import mutant
@@ -296,9 +295,7 @@ class _ShortRand(PskInitiator):
         msg = super().compose(csb_id)
         return replace(
             msg,
-            payloads=tuple(
-                Rand(p.rand[:8]) if isinstance(p, Rand) else p for p in msg.payloads
-            ),
+            payloads=tuple(Rand(p.rand[:8]) if isinstance(p, Rand) else p for p in msg.payloads),
         )
 
 

@@ -25,9 +25,24 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_suite(sut: str, out: Path) -> tuple[int, dict[str, Any], str]:
     """Run the whole suite against `sut`; return exit status, results.json, output."""
     done = subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "run", "--sut", sut, "--out", str(out),
-         "--run-id", "run", "--quiet"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "conformance.cli",
+            "run",
+            "--sut",
+            sut,
+            "--out",
+            str(out),
+            "--run-id",
+            "run",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     results_file = out / "run" / "results.json"
     output = done.stdout + done.stderr
