@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from conformance.evidence import Evidence
 from mikey.wire import DecodeError, decode_message
-from mikey.wire.payloads import Error, Message
+from mikey.wire.payloads import (
+    Error,
+    GeneralExtension,
+    Message,
+    SecurityPolicy,
+    Sign,
+    Timestamp,
+    Verification,
+)
 from mikey.wire.registry import DataType, ErrorNo
 from suts.base import Reply
 
@@ -58,10 +66,21 @@ def expect_rejection(
     check_error_message(msg, csb_id, allowed)
 
 
+ERROR_MESSAGE_PAYLOADS = (Timestamp, Error, SecurityPolicy, Verification, Sign, GeneralExtension)
+"""HDR, T, {ERR}, {SP}, [V|SIGNr] (RFC 3830 5.1.2); General Extensions go anywhere (6.15)."""
+
+
 def check_error_message(
     msg: Message, csb_id: int | None, allowed: frozenset[ErrorNo] | None
 ) -> None:
     """The form and content of an Error message (RFC 3830 5.1.2, 6.12)."""
+    kinds = ", ".join(type(p).__name__ for p in msg.payloads)
+    form = "HDR, T, {ERR}, {SP}, [V|SIGNr] (RFC 3830 5.1.2)"
+    assert msg.first(Timestamp) is not None, f"Error message without T: {kinds}; wants {form}"
+    stray = [type(p).__name__ for p in msg.payloads if not isinstance(p, ERROR_MESSAGE_PAYLOADS)]
+    assert not stray, f"Error message carries {', '.join(stray)}; wants {form}"
+    auth = [i for i, p in enumerate(msg.payloads) if isinstance(p, Verification | Sign)]
+    assert auth in ([], [len(msg.payloads) - 1]), f"V or SIGN not last: {kinds}; wants {form}"
     errors = [p.error_no for p in msg.all(Error)]
     assert errors, "Error message without any ERR payload (RFC 3830 5.1.2)"
     if csb_id is not None:

@@ -13,7 +13,17 @@ import pytest
 from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
-from mikey.wire import DataType, EncrAlg, ErrorNo, KeyType, Rand, Timestamp, Verification
+from mikey.wire import (
+    DataType,
+    EncrAlg,
+    ErrorNo,
+    KeyType,
+    MacAlg,
+    Rand,
+    SrtpIdEntry,
+    Timestamp,
+    Verification,
+)
 from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("PSK"), pytest.mark.role("responder")]
@@ -170,7 +180,10 @@ def test_a_forgery_does_not_poison_the_replay_cache(
 
 
 @pytest.mark.requirement(
-    "RFC3830-5.4-timestamp-window", "RFC3830-5.4-replay-cache", "RFC3830-6.12-error-numbers"
+    "RFC3830-5.4-timestamp-window",
+    "RFC3830-5.4-replay-cache",
+    "RFC3830-6.12-error-numbers",
+    "RFC3830-5.1.2-error-message-form",
 )
 @pytest.mark.parametrize("direction", [-1, 1], ids=["stale", "future"])
 def test_rejects_a_timestamp_outside_the_clock_skew(
@@ -184,7 +197,7 @@ def test_rejects_a_timestamp_outside_the_clock_skew(
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
 
 
-@pytest.mark.requirement("RFC3830-6.12-error-numbers")
+@pytest.mark.requirement("RFC3830-6.12-error-numbers", "RFC3830-5.1.2-error-message-form")
 @pytest.mark.parametrize(
     ("fault", "error"),
     [
@@ -312,3 +325,38 @@ def test_rejects_an_update_of_an_unknown_csb(
     ref.i_message()
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement(
+    "RFC3830-4.2.1-sha1-mandatory",
+    "RFC3830-4.2.2-prf-mandatory",
+    "RFC3830-4.2.3-aes-cm-mandatory",
+    "RFC3830-4.2.4-hmac-sha1-mandatory",
+)
+def test_takes_the_mandatory_transforms(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """The MIKEY-1 PRF (on SHA-1), AES-CM-128 and HMAC-SHA-1-160 are mandatory to
+    implement (4.2): an I_MESSAGE using them is taken, whatever the SUT declares."""
+    params = exchange_params(
+        sut, encr_alg=EncrAlg.AES_CM_128, mac_alg=MacAlg.HMAC_SHA_1_160, v=True
+    )
+    ref = ReferenceInitiator(profile, params)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.message is not None, f"no verification message: {reply.detail}"
+    outcome = ref.take_response(reply.message)
+    assert outcome.accepted, f"the mandatory transforms are not taken: {reply.detail}"
+
+
+@pytest.mark.requirement("RFC3830-6.1.1-ssrc-zero-fill")
+def test_fills_in_the_ssrcs_the_initiator_left_zero(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """SSRCs not chosen by the initiator are sent as zero and the responder fills them in
+    its response; the ones the initiator chose stay as they were (6.1.1)."""
+    cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(0, 0x5EED5EED, 0))
+    ref = ReferenceInitiator(profile, exchange_params(sut, cs_map=cs_map))
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    assert reply.message is not None, f"no verification message: {reply.detail}"
+    answer = strict_decode(reply.message, "the R_MESSAGE").hdr.cs_map
+    assert len(answer) == len(cs_map), f"{len(answer)} SRTP-ID entries, not {len(cs_map)}"
+    assert answer[0].ssrc != 0, "the responder did not fill in the SSRC the initiator left zero"
+    assert answer[1].ssrc == cs_map[1].ssrc, "the responder changed an SSRC the initiator chose"

@@ -265,10 +265,11 @@ class PskResponder(Responder):
     def compose_response(self, i_message: Message) -> Message:
         """R_MESSAGE = HDR, T, [IDr], V, unsealed (3.1).
 
-        HDR: data type PSK ver msg, the initiator's CSB ID (6.1) and CS ID map.
+        HDR: data type PSK ver msg, the initiator's CSB ID (6.1) and CS ID map,
+        with the SSRCs the initiator left zero filled in (6.1.1).
         T: the initiator's ("The Responder does not create a new timestamp", 5.2).
         """
-        hdr = replace(i_message.hdr, data_type=DataType.PSK_RESP)
+        hdr = self.fill_in_ssrcs(replace(i_message.hdr, data_type=DataType.PSK_RESP))
         alg = _kemac(i_message).mac_alg
         id_r = (self.settings.id_r,) if self.settings.id_r is not None else ()
         v = Verification(alg, bytes(MAC_LENGTH[alg]))

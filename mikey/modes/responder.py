@@ -29,13 +29,15 @@ Mode-independent decisions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mikey.modes.base import Environment, Outcome, Rejection, Reply
 from mikey.modes.error_message import csb_id_of, error_header, error_message
 from mikey.modes.replay import ReplayCache
 from mikey.ntp import NTP_TYPES
 from mikey.wire import (
+    CommonHeader,
+    CsIdMapType,
     DataType,
     DecodeError,
     ErrorNo,
@@ -150,6 +152,23 @@ class Responder:
         age = self.env.age(t) or 0.0
         expires = self.env.clock() - age + self.env.max_skew
         self.replay.add(data, msg.hdr.csb_id, t, expires)
+
+    def fill_in_ssrcs(self, hdr: CommonHeader) -> CommonHeader:
+        """The response's HDR with every zero SSRC filled in (6.1.1: "SSRCs that are not
+        chosen by the Initiator are set to zero and the Responder fills in these fields
+        in the response message"). A filled-in SSRC is random and never zero."""
+        if hdr.cs_id_map_type != CsIdMapType.SRTP_ID:
+            return hdr
+        cs_map = tuple(
+            e if e.ssrc else replace(e, ssrc=self._random_ssrc()) for e in hdr.cs_map
+        )
+        return replace(hdr, cs_map=cs_map)
+
+    def _random_ssrc(self) -> int:
+        while True:
+            ssrc = int.from_bytes(self.env.random(4), "big")
+            if ssrc:
+                return ssrc
 
     # -- answering a rejection -----------------------------------------------------
 

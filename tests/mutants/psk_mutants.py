@@ -15,9 +15,11 @@ from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
 from mikey.modes.psk_initiator import Exchange, PskInitiator
 from mikey.modes.psk_responder import PskResponder
+from mikey.modes.responder import Incoming
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
     CommonHeader,
+    EncrAlg,
     ErrorNo,
     Kemac,
     KeyData,
@@ -26,6 +28,7 @@ from mikey.wire import (
     Rand,
     Timestamp,
     TsType,
+    decode_message,
     encode_message,
 )
 from suts.base import Profile, Role, Sut
@@ -380,3 +383,41 @@ class _MacOverKemacOnly(PskInitiator):
 @mutant("RFC3830-5.2-mac-coverage", "MACs the KEMAC payload only, not the whole message")
 def mac_over_kemac_only(profile: Profile) -> Sut:
     return with_initiator(profile, _MacOverKemacOnly)
+
+
+class _NoAesCm(PskResponder):
+    def check_algorithms(self, msg: Message) -> None:
+        kemac = msg.payloads[-1]
+        if isinstance(kemac, Kemac) and kemac.encr_alg == EncrAlg.AES_CM_128:
+            raise Rejection(ErrorNo.INVALID_EA, "AES-CM-128 not implemented")
+        super().check_algorithms(msg)
+
+
+@mutant("RFC3830-4.2.3-aes-cm-mandatory", "does not implement AES-CM-128 KEMAC encryption")
+def lacks_aes_cm(profile: Profile) -> Sut:
+    return with_responder(profile, _NoAesCm)
+
+
+class _ErrorWithoutT(PskResponder):
+    def error_reply(self, incoming: Incoming, rejection: Rejection) -> bytes | None:
+        answer = super().error_reply(incoming, rejection)
+        if answer is None:
+            return None
+        msg = decode_message(answer)
+        kept = tuple(p for p in msg.payloads if not isinstance(p, Timestamp))
+        return encode_message(replace(msg, payloads=kept))
+
+
+@mutant("RFC3830-5.1.2-error-message-form", "sends Error messages without the T payload")
+def error_message_without_t(profile: Profile) -> Sut:
+    return with_responder(profile, _ErrorWithoutT)
+
+
+class _EchoesZeroSsrcs(PskResponder):
+    def fill_in_ssrcs(self, hdr: CommonHeader) -> CommonHeader:
+        return hdr
+
+
+@mutant("RFC3830-6.1.1-ssrc-zero-fill", "echoes the zero SSRCs instead of filling them in")
+def leaves_ssrcs_zero(profile: Profile) -> Sut:
+    return with_responder(profile, _EchoesZeroSsrcs)
