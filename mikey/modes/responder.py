@@ -159,9 +159,7 @@ class Responder:
         in the response message"). A filled-in SSRC is random and never zero."""
         if hdr.cs_id_map_type != CsIdMapType.SRTP_ID:
             return hdr
-        cs_map = tuple(
-            e if e.ssrc else replace(e, ssrc=self._random_ssrc()) for e in hdr.cs_map
-        )
+        cs_map = tuple(e if e.ssrc else replace(e, ssrc=self._random_ssrc()) for e in hdr.cs_map)
         return replace(hdr, cs_map=cs_map)
 
     def _random_ssrc(self) -> int:
