@@ -251,3 +251,20 @@ def test_the_keys_really_protect_srtp_between_the_two_sides() -> None:
     protected = sender.protect(rtp)
     assert protected != rtp
     assert receiver.unprotect(protected) == rtp
+
+
+def test_one_wrong_master_key_bit_makes_unprotect_fail() -> None:
+    """The same exchange, but the responder's master key has one bit flipped: libsrtp's
+    authentication check refuses the packet the initiator protected."""
+    pylibsrtp = pytest.importorskip("pylibsrtp")
+    pair = make_pair(key_type=KeyType.TGK_SALT, v=False)
+    pair.responder.receive(pair.initiator.start())
+    ours, theirs = pair.initiator.csb, pair.responder.last_csb
+    assert ours is not None and theirs is not None
+    good = theirs.srtp_keys(1)
+    bad_key = bytes([good.master_key[0] ^ 0x01]) + good.master_key[1:]
+    sender = libsrtp_session(ours.srtp_keys(1), pylibsrtp.Policy.SSRC_ANY_OUTBOUND)
+    receiver = libsrtp_session(replace(good, master_key=bad_key), pylibsrtp.Policy.SSRC_ANY_INBOUND)
+    protected = sender.protect(bytes.fromhex("8000 0001 00000000 12345678") + b"payload")
+    with pytest.raises(pylibsrtp.Error):
+        receiver.unprotect(protected)
