@@ -10,14 +10,7 @@ message per known tshark deviation (conformance/oracle/known_deviations.py).
 
 from __future__ import annotations
 
-import base64
-import datetime
-
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.x509.oid import NameOID
-
+from conformance.corpus.valid import der_certificate, rfc4567_examples
 from mikey.wire import (
     Cert,
     CertType,
@@ -64,33 +57,13 @@ from mikey.wire import (
     encode_message,
 )
 
-# RFC 4567 section 5.1, example 1: Alice's PSK I_MESSAGE and Bob's verification message.
-RFC4567_I_MESSAGE = base64.b64decode(
-    "AQAFgM0XflABAAAAAAAAAAAAAAsAyONQ6gAAAAAGEEoo2pee4hp2UaDX8ZE22YwKAAAPZG9uYWxkQGR1Y2suY29t"
-    "AQAAAAAAAQAk0JKpgaVkDaawi9whVBtBt0KZ14ymNuu62+Nv3ozPLygwK/GbAV9iemnGUIZ19fWQUOSrzKTAv9zV"
-)
-RFC4567_R_MESSAGE = base64.b64decode(
-    "AQEFgM0XflABAAAAAAAAAAAAAAYAyONQ6gAAAAAJAAAQbWlja2V5QG1vdXNlLmNvbQABn8HdGE5BMDXFIuGEga+62AgY5cc="
-)
+# RFC 4567 section 5.1, example 1: Alice's PSK I_MESSAGE and Bob's verification message,
+# read from the vectors file (one transcription, shared with the codec corpus).
+_RFC4567 = rfc4567_examples()
+RFC4567_I_MESSAGE = _RFC4567["rfc4567-5.1-tc1"]
+RFC4567_R_MESSAGE = _RFC4567["rfc4567-5.1-tc2"]
 
 NTP_NOW = 0xE8A1_2B3C_8000_0001  # an NTP-UTC time (64 bits, RFC 3830 6.6)
-
-
-def der_certificate() -> bytes:
-    """A deterministic self-signed X.509v3 certificate (Ed25519 signs deterministically)."""
-    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mikey-conformance oracle")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(0x2269)
-        .not_valid_before(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
-        .not_valid_after(datetime.datetime(2034, 1, 1, tzinfo=datetime.UTC))
-        .sign(key, None)
-    )
-    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def srtp_policy(no: int, encr: int = 1, tag_len: int = 10) -> SecurityPolicy:
