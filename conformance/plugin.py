@@ -93,7 +93,8 @@ def pytest_collection_modifyitems(
 ) -> None:
     modes = set(config.getoption("--mikey-mode"))
     roles = set(config.getoption("--mikey-role"))
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         if not _is_conformance(item):
             keep.append(item)
@@ -170,7 +171,8 @@ def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
 @pytest.fixture
 def evidence(request: pytest.FixtureRequest) -> Evidence:
     """Where a test records the bytes it exchanged with the SUT."""
-    return request.node.stash.setdefault(_evidence_key, Evidence())
+    found: Evidence = request.node.stash.setdefault(_evidence_key, Evidence())
+    return found
 
 
 def _verdict(when: str, report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[str, str]:

@@ -158,11 +158,12 @@ class ReferenceInitiator:
         """Insert, before KEMAC, a payload that a PSK I_MESSAGE does not carry (3.1)."""
 
         def insert(msg: Message) -> Message:
-            extra: Payload | None = {
+            extras: dict[str, Payload | None] = {
                 "CHASH": Chash(HashFunc.SHA_1, bytes(20)),
                 "DH": Dh(DhGroup.OAKLEY_2, bytes(DH_VALUE_LENGTH[DhGroup.OAKLEY_2])),
                 "second T": msg.first(Timestamp),
-            }[kind]
+            }
+            extra = extras[kind]
             if extra is None:
                 raise HarnessError(f"no {kind} to insert")
             return replace(msg, payloads=(*msg.payloads[:-1], extra, msg.payloads[-1]))
@@ -185,7 +186,9 @@ def unsealed_mac(peer: PskInitiator, unsealed: bytes) -> bytes:
     return unsealed + peer.mac_over(unsealed)
 
 
-def _set_byte(offset: Callable[[ReferenceInitiator], int], value: Callable[[int], int]):
+def _set_byte(
+    offset: Callable[[ReferenceInitiator], int], value: Callable[[int], int]
+) -> Callable[[ReferenceInitiator], ByteMutation]:
     def corruption(ref: ReferenceInitiator) -> ByteMutation:
         def mutate(data: bytes) -> bytes:
             where = offset(ref)  # at mutation time: the message it mutates exists by then
