@@ -69,9 +69,18 @@ def build_parser() -> Parser:
         help="run the suite against a SUT and write a report",
         description="Run the conformance suite; the report goes to OUT/RUN_ID/.",
     )
-    run.add_argument("--sut", default="builtin", help="builtin (default) or module:factory")
-    run.add_argument("--mode", action="append", default=[], choices=MODES, help="only mode M")
-    run.add_argument("--role", action="append", default=[], choices=ROLES, help="only role R")
+    run.add_argument(
+        "--sut", default="builtin", metavar="SPEC", help="builtin (default) or module:factory"
+    )
+    for option, names in (("--mode", MODES), ("--role", ROLES)):
+        run.add_argument(
+            option,
+            action="append",
+            default=[],
+            choices=names,
+            metavar=option[2].upper(),
+            help=f"only this {option[2:]} (repeatable): {', '.join(names)}",
+        )
     run.add_argument(
         "--test",
         action="append",
@@ -147,7 +156,10 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         *test_args(options.test),
         # The suite's own settings only: a user's pytest.ini or cache must not leak in.
         *("-c", os.devnull, "--rootdir", str(PACKAGE_DIR.parent)),
-        *("-p", "no:cacheprovider"),
+        *("-p", "no:cacheprovider", "-p", "no:benchmark"),
+        # This process imported the suite's packages before pytest could mark them for
+        # assertion rewriting; the test modules themselves are rewritten as usual.
+        *("-W", "ignore:Module already imported so cannot be rewritten"),
         *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
         *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
         *("--alluredir", str(run_dir / ALLURE), "--clean-alluredir"),

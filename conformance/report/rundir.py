@@ -107,7 +107,7 @@ def harness_problems(pytest_exit: int | None, journal: Journal, summary: Summary
         problems.append("pytest reported failures that the journal does not hold")
     elif pytest_exit != 0 and pytest_exit != 1:
         problems.append(f"pytest exited with unknown status {pytest_exit}")
-    if not summary.results and pytest_exit != 5:
+    if not summary.results and pytest_exit not in PYTEST_EXIT_PROBLEMS:
         problems.append("no conformance test result was recorded")
     elif summary.results and not summary.applicable:
         problems.append("no applicable test: the SUT takes part in none of the selected tests")
