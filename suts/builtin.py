@@ -137,7 +137,10 @@ class BuiltinSut(Sut):
             csb = self._initiator.csb if self._initiator else None
         else:
             csb = self._responder.last_csb if self._responder else None
-        return csb.srtp_keys(cs_id) if csb is not None else None
+        if csb is None:
+            return None
+        with crash_is_failure("srtp_keys"):
+            return csb.srtp_keys(cs_id)
 
     def reset(self) -> None:
         self._initiator = None

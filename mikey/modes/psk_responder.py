@@ -24,8 +24,9 @@ Decisions: an identity that is not the configured one is "Invalid ID" (Table
 "Auth failure" would claim a check that never ran). A message with RAND for a
 CSB ID in use, and an update for an unknown CSB ID, get "Unspecified error":
 Table 6.12 has no closer entry, and 4.1.4 cannot key the latter at all.
-SSRCs left zero by the initiator (6.1.1) are not filled in: the R_MESSAGE
-echoes the initiator's CS ID map.
+SSRCs left zero by the initiator are filled in with random non-zero values in
+the R_MESSAGE's CS ID map (6.1.1; Responder.fill_in_ssrcs); the rest of the map
+is echoed.
 """
 
 from __future__ import annotations

@@ -39,7 +39,11 @@ def mutant(breaks: str, description: str) -> Callable[[Callable[..., Sut]], Call
     return register
 
 
-MODULES = ("tests.mutants.psk_mutants", "tests.mutants.codec_mutants")
+MODULES = (
+    "tests.mutants.psk_mutants",
+    "tests.mutants.codec_mutants",
+    "tests.mutants.psk_param_mutants",
+)
 for _module in MODULES:
     importlib.import_module(_module)
 
