@@ -194,3 +194,21 @@ def encodes_encr_data_len_off_by_one(profile: Profile) -> Sut:
 @mutant("RFC3830-6-network-byte-order", "encoder writes the CSB ID little-endian")
 def encodes_csb_id_little_endian(profile: Profile) -> Sut:
     return WrongEncoderSut(profile=profile, corrupt=_csb_id_little_endian)
+
+
+class _RandMinusOne(BuiltinSut):
+    """Reads a valid message but reports each RAND one byte short (it counts the
+    RAND len byte into the RAND: the classic off-by-one of a length-prefixed field)."""
+
+    def decode(self, data: bytes) -> DecodeResult:
+        result = super().decode(data)
+        if result.structure is not None:
+            for payload in result.structure["payloads"]:
+                if payload["type"] == "RAND":
+                    payload["rand"] = payload["rand"][2:]
+        return result
+
+
+@mutant("RFC3830-6.11-rand-length", "decoder reports every RAND one byte short")
+def rand_off_by_one(profile: Profile) -> Sut:
+    return _RandMinusOne(profile=profile)

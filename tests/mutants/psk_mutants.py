@@ -26,6 +26,7 @@ from mikey.wire import (
     MacAlg,
     Message,
     Rand,
+    SecurityPolicy,
     Timestamp,
     TsType,
     decode_message,
@@ -421,3 +422,17 @@ class _EchoesZeroSsrcs(PskResponder):
 @mutant("RFC3830-6.1.1-ssrc-zero-fill", "echoes the zero SSRCs instead of filling them in")
 def leaves_ssrcs_zero(profile: Profile) -> Sut:
     return with_responder(profile, _EchoesZeroSsrcs)
+
+
+class _KemacBeforePolicies(PskInitiator):
+    def compose(self, csb_id: int | None = None) -> Message:
+        msg = super().compose(csb_id)
+        kemac = [p for p in msg.payloads if isinstance(p, Kemac)]
+        rest = [p for p in msg.payloads if not isinstance(p, Kemac | SecurityPolicy)]
+        policies = [p for p in msg.payloads if isinstance(p, SecurityPolicy)]
+        return replace(msg, payloads=(*rest, *kemac, *policies))
+
+
+@mutant("RFC3830-6.2-kemac-last", "sends its SP payloads after the KEMAC")
+def kemac_before_policies(profile: Profile) -> Sut:
+    return with_initiator(profile, _KemacBeforePolicies)
