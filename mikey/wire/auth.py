@@ -12,21 +12,15 @@ from mikey.wire.payloads import Sign, Verification
 from mikey.wire.reader import Reader
 from mikey.wire.registry import MAC_LENGTH, MacAlg, PayloadType, SignType
 from mikey.wire.spec import PayloadSpec
-from mikey.wire.writer import check_bytes, check_uint, exact, implicit_length, uint
+from mikey.wire.writer import code_and_length, exact, implicit_length, uint
 
 
 def encode_sign(p: Sign) -> bytes:
-    s_type = check_uint(p.s_type, 4, "S type", "SIGN")
-    signature = check_bytes(p.signature, "Signature", "SIGN")
-    length = check_uint(len(signature), 12, "Signature len", "SIGN")
-    return (s_type << 12 | length).to_bytes(2, "big") + signature
+    return code_and_length(p.s_type, 4, p.signature, ("S type", "Signature len", "SIGN"))
 
 
 def decode_sign(r: Reader) -> Sign:
-    at = r.offset
-    word = r.u16("Signature len")
-    s_type = r.code(SignType, word >> 12, "S type", at)
-    return Sign(s_type, r.counted(word & 0x0FFF, "Signature len", at))
+    return Sign(*r.code_and_length(SignType, 4, "S type", "Signature len"))
 
 
 def encode_v(p: Verification) -> bytes:

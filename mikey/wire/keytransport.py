@@ -21,7 +21,7 @@ from mikey.wire.registry import (
     PkeCache,
 )
 from mikey.wire.spec import PayloadSpec
-from mikey.wire.writer import check_bytes, check_uint, exact, implicit_length, prefixed, uint
+from mikey.wire.writer import code_and_length, exact, implicit_length, prefixed, uint
 
 
 def encode_kemac(p: Kemac) -> bytes:
@@ -44,17 +44,11 @@ def decode_kemac(r: Reader) -> Kemac:
 
 
 def encode_pke(p: Pke) -> bytes:
-    cache = check_uint(p.cache, 2, "C", "PKE")
-    data = check_bytes(p.data, "Data", "PKE")
-    length = check_uint(len(data), 14, "Data len", "PKE")
-    return (cache << 14 | length).to_bytes(2, "big") + data
+    return code_and_length(p.cache, 2, p.data, ("C", "Data len", "PKE"))
 
 
 def decode_pke(r: Reader) -> Pke:
-    at = r.offset
-    word = r.u16("Data len")
-    cache = r.code(PkeCache, word >> 14, "C", at)
-    return Pke(cache, r.counted(word & 0x3FFF, "Data len", at))
+    return Pke(*r.code_and_length(PkeCache, 2, "C", "Data len"))
 
 
 def encode_dh(p: Dh) -> bytes:

@@ -121,6 +121,16 @@ class Reader:
         assert isinstance(member, cls)
         return member
 
+    def code_and_length(
+        self, cls: type[E], code_bits: int, code_field: str, len_field: str
+    ) -> tuple[E, bytes]:
+        """The 16-bit code-and-length word of SIGN (6.5) and PKE (6.3), and the data it counts."""
+        at = self.offset
+        word = self.u16(len_field)
+        length_bits = 16 - code_bits
+        code = self.code(cls, word >> length_bits, code_field, at)
+        return code, self.counted(word & ((1 << length_bits) - 1), len_field, at)
+
     def read_code(self, cls: type[E], field: str) -> E:
         """An 8-bit registry code."""
         at = self.offset

@@ -50,3 +50,16 @@ def implicit_length(table: Mapping[Any, int], code: object, field: str, payload:
     if not isinstance(code, int) or code not in table:
         raise EncodeError(f"{payload}: {field} {code!r} has no known length")
     return table[code]
+
+
+def code_and_length(
+    code: object, code_bits: int, data: object, names: tuple[str, str, str]
+) -> bytes:
+    """A 16-bit word holding a `code_bits` code and the length of `data`, then `data`:
+    the layout of SIGN (S type, Signature len; RFC 3830 6.5) and PKE (C, Data len; 6.3).
+    `names` are the code field, the length field and the payload."""
+    code_name, len_name, payload = names
+    value = check_uint(code, code_bits, code_name, payload)
+    body = check_bytes(data, "Data", payload)
+    length = check_uint(len(body), 16 - code_bits, len_name, payload)
+    return (value << (16 - code_bits) | length).to_bytes(2, "big") + body
