@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from conformance.evidence import Evidence
 from mikey.modes.base import Environment, Outcome
+from mikey.modes.csb import Csb
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings, Reply
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
@@ -30,7 +31,6 @@ from mikey.wire import (
     Rand,
     Timestamp,
     decode_message,
-    encode_message,
     payload_offsets,
 )
 from suts.base import ExchangeParams, Profile, Sut
@@ -47,9 +47,8 @@ class HarnessError(RuntimeError):
 MessageMutation = Callable[[Message], Message]
 
 
-def exchange_params(sut: Sut, **changes: object) -> ExchangeParams:
+def exchange_params(**changes: object) -> ExchangeParams:
     """Exchange parameters for a test: the defaults, with `changes` applied."""
-    del sut
     return replace(ExchangeParams(), **changes)  # type: ignore[arg-type]
 
 
@@ -226,7 +225,7 @@ class ReferenceResponder:
         return self.peer.receive(message)
 
     @property
-    def csb(self):  # type: ignore[no-untyped-def]
+    def csb(self) -> Csb | None:
         return self.peer.last_csb
 
     def resealed_response(
@@ -240,6 +239,3 @@ class ReferenceResponder:
             for p in msg.payloads
         )
         return self.peer.reseal_verification(replace(msg, hdr=hdr, payloads=payloads))
-
-
-__all__ = ["ReferenceInitiator", "ReferenceResponder", "encode_message"]

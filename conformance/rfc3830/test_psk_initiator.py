@@ -50,7 +50,7 @@ def test_i_message_is_taken_by_the_reference_responder(
     if encr not in sut.capabilities().encr_algs:
         pytest.skip(f"not-applicable: the SUT does not implement {encr.name}")
     ref = ReferenceResponder(profile)
-    message = initiate(sut, exchange_params(sut, encr_alg=encr), evidence)
+    message = initiate(sut, exchange_params(encr_alg=encr), evidence)
     strict_decode(message, "the I_MESSAGE")
     reply = ref.take(message)
     assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
@@ -68,7 +68,7 @@ def test_i_message_has_the_payloads_of_3_1_in_order(
     """I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1): T, RAND and KEMAC are
     there, and KEMAC is the last payload (6.2). The order of the others is only
     recommended (5.2) and not checked."""
-    msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+    msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
     assert msg.hdr.data_type == DataType.PSK_INIT, f"data type {msg.hdr.data_type.name}"
     kinds = [type(p).__name__ for p in msg.payloads]
     for kind in (Timestamp, Rand, Kemac):
@@ -79,7 +79,7 @@ def test_i_message_has_the_payloads_of_3_1_in_order(
 @pytest.mark.requirement("RFC3830-6.11-rand-length-16")
 def test_rand_is_at_least_128_bits(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """RAND len SHOULD be at least 16 (6.11; 4.1.1 assumes at least 128 bits)."""
-    msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+    msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
     rand = msg.first(Rand)
     assert rand is not None, "I_MESSAGE without RAND"
     assert len(rand.rand) >= 16, f"RAND is {len(rand.rand)} bytes"
@@ -92,7 +92,7 @@ def test_every_i_message_has_a_unique_timestamp(
     """All messages from the initiator MUST use a unique timestamp (5.2)."""
     stamps = []
     for _ in range(3):
-        msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+        msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
         t = msg.first(Timestamp)
         assert t is not None, "I_MESSAGE without T"
         stamps.append(t.value)
@@ -104,7 +104,7 @@ def test_every_csb_has_a_fresh_rand(sut: Sut, profile: Profile, evidence: Eviden
     """The RAND MUST be independently generated per CSB (6.11)."""
     rands = []
     for _ in range(3):
-        msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+        msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
         rand = msg.first(Rand)
         assert rand is not None, "I_MESSAGE without RAND"
         rands.append(rand.rand)
@@ -116,7 +116,7 @@ def test_every_csb_has_a_distinct_csb_id(sut: Sut, profile: Profile, evidence: E
     """The CSB ID MUST be unique between each initiator-responder pair (6.1)."""
     ids = []
     for _ in range(5):
-        msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+        msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
         ids.append(msg.hdr.csb_id)
     assert len(set(ids)) == len(ids), f"CSB IDs repeat: {[hex(i) for i in ids]}"
 
@@ -125,7 +125,7 @@ def test_every_csb_has_a_distinct_csb_id(sut: Sut, profile: Profile, evidence: E
 def test_takes_a_valid_verification_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The reference responder's verification message is accepted (3.1, 5.2)."""
     ref = ReferenceResponder(profile)
-    reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    reply = ref.take(initiate(sut, exchange_params(), evidence))
     assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE", reply.message))
@@ -140,7 +140,7 @@ def test_rejects_a_verification_message_that_does_not_verify(
     """A verification message whose MAC fails (a bit flipped in V, or a T that is not
     the initiator's with the MAC made over it) is rejected."""
     ref = ReferenceResponder(profile)
-    reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    reply = ref.take(initiate(sut, exchange_params(), evidence))
     assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     if where == "ver-data":
@@ -158,7 +158,7 @@ def test_rejects_a_verification_message_for_another_csb(
     """A verification message with another CSB ID (correctly MACed) answers no CSB of
     the SUT's and must not be taken (6.1: the responder uses the same CSB ID)."""
     ref = ReferenceResponder(profile)
-    reply = ref.take(initiate(sut, exchange_params(sut), evidence))
+    reply = ref.take(initiate(sut, exchange_params(), evidence))
     assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     forged = ref.resealed_response(reply.message, csb_delta=1)
@@ -177,7 +177,7 @@ def test_derived_srtp_keys_match_the_reference(
     if key_type not in sut.capabilities().key_types:
         pytest.skip(f"not-applicable: the SUT does not send {key_type.name}")
     ref = ReferenceResponder(profile)
-    reply = ref.take(initiate(sut, exchange_params(sut, key_type=key_type), evidence))
+    reply = ref.take(initiate(sut, exchange_params(key_type=key_type), evidence))
     assert reply.outcome.accepted, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE", reply.message) if reply.message else None)
     assert outcome.accepted, f"the SUT rejects the verification message: {outcome.detail}"
@@ -197,7 +197,7 @@ def test_update_keeps_the_csb_id_and_takes_a_new_timestamp(
     """An update uses the same CSB ID as the initial exchange and a new timestamp (4.5)."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    first = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+    first = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
     update = strict_decode(evidence.from_sut("update", sut.update()) or b"", "the update")
     assert update.hdr.csb_id == first.hdr.csb_id, "the update changed the CSB ID"
     t0, t1 = first.first(Timestamp), update.first(Timestamp)
@@ -210,6 +210,6 @@ def test_update_carries_no_rand(sut: Sut, profile: Profile, evidence: Evidence) 
     """A new RAND MUST NOT be included in an update (4.5)."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    initiate(sut, exchange_params(sut), evidence)
+    initiate(sut, exchange_params(), evidence)
     update = strict_decode(evidence.from_sut("update", sut.update()) or b"", "the update")
     assert update.first(Rand) is None, "the update carries a RAND payload"

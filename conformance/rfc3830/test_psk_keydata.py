@@ -28,7 +28,7 @@ UNSPECIFIED = frozenset({ErrorNo.UNSPECIFIED})
 def reject_forged_key_data(sut: Sut, profile: Profile, evidence: Evidence, fault: str) -> None:
     """Send an authenticated I_MESSAGE whose Key data carries `fault`; it must be rejected."""
     forgery = KEY_DATA_FAULTS[fault]
-    params = exchange_params(sut, encr_alg=EncrAlg.AES_CM_128, key_type=forgery.key_type)
+    params = exchange_params(encr_alg=EncrAlg.AES_CM_128, key_type=forgery.key_type)
     ref = ReferenceInitiator(profile, params)
     message, decoder_says = forge_key_data(ref, forgery)
     evidence.note(f"forged KEMAC plaintext: {forgery.what}; our decoder: {decoder_says}")

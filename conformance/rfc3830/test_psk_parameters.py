@@ -75,7 +75,7 @@ def test_takes_the_mandatory_timestamp_types(
 ) -> None:
     """NTP-UTC (0) and NTP (1) timestamps are mandatory (Table 6.6): an I_MESSAGE stamped
     with either is taken."""
-    ref = with_settings(ReferenceInitiator(profile, exchange_params(sut)), ts_type=ts_type)
+    ref = with_settings(ReferenceInitiator(profile, exchange_params()), ts_type=ts_type)
     exchange(sut, ref, evidence, f"an I_MESSAGE with TS type {ts_type.name} ({ts_type.value})")
 
 
@@ -112,7 +112,7 @@ def test_takes_the_mandatory_id_types(
         id_responder=in_form(profile.id_responder, id_type),
     )
     evidence.note(f"IDi {ids.id_initiator.data!r}, IDr {ids.id_responder.data!r} ({id_type.name})")
-    ref = ReferenceInitiator(ids, exchange_params(sut, include_ids=True))
+    ref = ReferenceInitiator(ids, exchange_params(include_ids=True))
     with provisioned(sut, pytestconfig, ids) as peer:
         exchange(peer, ref, evidence, f"an I_MESSAGE with IDs of type {id_type.name}")
 
@@ -129,7 +129,7 @@ def send_unsupported_sp(
     returns the reference side and the SUT's answer (None: it stayed silent)."""
     forgery = POLICY_FAULTS[fault]
     what = forgery.what
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     evidence.note(f"the I_MESSAGE's SP proposes {what}; its MAC is valid")
     reply = send_to_responder(sut, ref, ref.forge(replace_policies(forgery.change)), evidence)
     assert reply.accepted is not True, (
@@ -183,7 +183,7 @@ def test_error_message_offers_the_supported_policies(
     bad = [p.policy_no for p in offered if (SrtpParam.ENCR_ALG, b"\x09") in _params(p)]
     assert not bad, f"the SP(s) {bad} offered as supported carry the rejected encr alg 9"
     first = offered[0].policy_no
-    params = exchange_params(sut, policies=offered, cs_map=(SrtpIdEntry(first, 0, 0),))
+    params = exchange_params(policies=offered, cs_map=(SrtpIdEntry(first, 0, 0),))
     ref = ReferenceInitiator(profile, params)
     exchange(sut, ref, evidence, "an I_MESSAGE proposing the SPs the Error message offered")
 
@@ -228,7 +228,7 @@ def test_a_policy_without_parameters_takes_the_srtp_defaults(
     SUT's SRTP keys are those of RFC 3711's default policy."""
     require_key_export(sut)
     bare = SecurityPolicy(DEFAULT_SRTP_POLICY.policy_no, ProtType.SRTP, ())
-    ref = ReferenceInitiator(profile, exchange_params(sut, policies=(bare,)))
+    ref = ReferenceInitiator(profile, exchange_params(policies=(bare,)))
     exchange(sut, ref, evidence, "an I_MESSAGE whose SP has no parameters")
     compare_keys(sut, ref, evidence, DEFAULT_SRTP_POLICY)
 
@@ -246,7 +246,7 @@ def test_crypto_session_ids_count_the_map_entries(
     and i enters the TEK derivation (4.1.3): with two sessions, the SUT's keys per
     cs_id equal the reference's."""
     require_key_export(sut)
-    ref = ReferenceInitiator(profile, exchange_params(sut, cs_map=TWO_STREAMS))
+    ref = ReferenceInitiator(profile, exchange_params(cs_map=TWO_STREAMS))
     exchange(sut, ref, evidence, "an I_MESSAGE with two crypto sessions")
     if ref.srtp_keys(1) == ref.srtp_keys(2):
         raise HarnessError("both reference crypto sessions have the same keys")
@@ -261,7 +261,7 @@ def test_crypto_session_ids_count_the_map_entries(
 def test_fresh_i_message_has_zero_rocs(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """ROC_i is 0 for an SRTP stream that has not started (6.1.1): in a new CSB's
     I_MESSAGE every SRTP-ID entry has ROC 0."""
-    msg = strict_decode(initiate(sut, exchange_params(sut), evidence), "the I_MESSAGE")
+    msg = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
     assert msg.hdr.data_type == DataType.PSK_INIT, f"data type {msg.hdr.data_type.name}"
     if not msg.hdr.cs_map:
         pytest.skip("not-applicable: the I_MESSAGE has no SRTP-ID map, so no ROC")
@@ -286,7 +286,7 @@ def test_security_policies_have_distinct_numbers(
     """Each SP payload a peer sends in one MIKEY session has its own Policy no (6.10):
     asked to offer two policies for two streams, the SUT numbers its SPs apart."""
     cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(1, 0, 0))
-    params: ExchangeParams = exchange_params(sut, policies=TWO_POLICIES, cs_map=cs_map)
+    params: ExchangeParams = exchange_params(policies=TWO_POLICIES, cs_map=cs_map)
     msg = strict_decode(initiate(sut, params, evidence), "the I_MESSAGE")
     numbers = [p.policy_no for p in msg.all(SecurityPolicy)]
     if len(numbers) < 2:

@@ -60,7 +60,7 @@ def test_valid_i_message_gets_a_verification_message(
 ) -> None:
     """A valid I_MESSAGE with V=1 is answered by a valid verification message."""
     supported(sut, encr)
-    ref = ReferenceInitiator(profile, exchange_params(sut, encr_alg=encr))
+    ref = ReferenceInitiator(profile, exchange_params(encr_alg=encr))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.message is not None, "V=1 but the SUT sent no verification message (3.1)"
     msg = strict_decode(reply.message, "the R_MESSAGE")
@@ -76,7 +76,7 @@ def test_verification_message_echoes_the_initiator_timestamp(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The responder does not create a new timestamp but uses the initiator's (5.2)."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.message is not None, "V=1 but the SUT sent no verification message"
     msg = strict_decode(reply.message, "the R_MESSAGE")
@@ -92,7 +92,7 @@ def test_no_verification_message_when_v_is_clear(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """With V=0 the initiator expects no response; the SUT takes the keys silently."""
-    ref = ReferenceInitiator(profile, exchange_params(sut, v=False))
+    ref = ReferenceInitiator(profile, exchange_params(v=False))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {reply.detail}"
     if reply.message is not None:
@@ -103,7 +103,7 @@ def test_no_verification_message_when_v_is_clear(
 @pytest.mark.requirement("RFC3830-6.1-v-flag")
 def test_verification_message_when_v_is_set(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """With V=1 the responder sends the verification message (3.1, 6.1)."""
-    ref = ReferenceInitiator(profile, exchange_params(sut, v=True))
+    ref = ReferenceInitiator(profile, exchange_params(v=True))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.message is not None, "V=1 but no verification message"
     msg = strict_decode(reply.message, "the R_MESSAGE")
@@ -116,7 +116,7 @@ def test_rejects_a_message_whose_mac_does_not_verify(
     sut: Sut, profile: Profile, evidence: Evidence, where: str
 ) -> None:
     """One flipped bit, in the MAC or in the bytes it covers, fails authentication."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     data = bytearray(ref.i_message())
     index = {"mac": len(data) - 1, "csb-id": 7, "rand": ref.offset_of(Rand) + 3}[where]
     data[index] ^= 0x01
@@ -131,7 +131,7 @@ def test_rejects_a_message_under_another_pre_shared_key(
 ) -> None:
     """A message keyed with a different pre-shared key fails authentication."""
     other = replace(profile, psk=bytes(b ^ 0x5A for b in profile.psk))
-    ref = ReferenceInitiator(other, exchange_params(sut))
+    ref = ReferenceInitiator(other, exchange_params())
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
 
@@ -139,7 +139,7 @@ def test_rejects_a_message_under_another_pre_shared_key(
 @pytest.mark.requirement("RFC3830-5.4-replay", "RFC3830-5.4-replay-cache")
 def test_rejects_a_replayed_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The same authenticated message twice: the second is a replay and is discarded."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.i_message()
     first = send_to_responder(sut, ref, message, evidence)
     assert first.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {first.detail}"
@@ -153,7 +153,7 @@ def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidenc
     already known, so only the replay cache can tell the copy from the original."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     first = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert first.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {first.detail}"
     update = ref.update_message()
@@ -169,7 +169,7 @@ def test_a_forgery_does_not_poison_the_replay_cache(
 ) -> None:
     """Only authenticated messages enter the replay cache (5.3): a forged copy first,
     then the genuine message, which must still be taken."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     genuine = ref.i_message()
     forged = genuine[:-1] + bytes([genuine[-1] ^ 0x01])
     send_to_responder(sut, ref, forged, evidence)
@@ -192,7 +192,7 @@ def test_rejects_a_timestamp_outside_the_clock_skew(
     """A timestamp outside the allowed clock skew is discarded (5.3, 5.4)."""
     offset = direction * (profile.max_skew + 600.0)
     evidence.note(f"initiator clock offset {offset:+.0f} s; SUT skew window {profile.max_skew} s")
-    ref = ReferenceInitiator(profile, exchange_params(sut), clock_offset=offset)
+    ref = ReferenceInitiator(profile, exchange_params(), clock_offset=offset)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
 
@@ -211,7 +211,7 @@ def test_unsupported_parameter_gets_the_matching_error(
 ) -> None:
     """A correctly MACed message with an unsupported value is rejected; an Error message,
     if sent, names the matching error number of Table 6.12."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge_bytes(ref.corrupt_field(fault))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({error}))
@@ -224,7 +224,7 @@ def test_rejects_an_i_message_without_a_mandatory_payload(
 ) -> None:
     """I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1): without T, RAND or
     KEMAC it cannot be taken, even with a valid MAC."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge(ref.without(missing))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -237,7 +237,7 @@ def test_rejects_a_payload_the_psk_i_message_does_not_have(
 ) -> None:
     """I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1): a payload of another
     method (CHASH, DH) or a second T, correctly MACed, makes it no PSK I_MESSAGE."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge(ref.with_extra(foreign))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -248,7 +248,7 @@ def test_rejects_kemac_that_is_not_the_last_payload(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """In the pre-shared key method KEMAC is the last payload (6.2)."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge(ref.kemac_moved_before_rand())
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -257,7 +257,7 @@ def test_rejects_kemac_that_is_not_the_last_payload(
 @pytest.mark.requirement("RFC3830-6.1-next-payload")
 def test_rejects_a_wrong_next_payload(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """A Next payload field that announces the wrong payload breaks the chain (6.1)."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge_bytes(ref.corrupt_field("next-payload"))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -266,7 +266,7 @@ def test_rejects_a_wrong_next_payload(sut: Sut, profile: Profile, evidence: Evid
 @pytest.mark.requirement("RFC3830-6.11-rand-length")
 def test_rejects_a_lying_rand_length(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """A RAND len larger than the RAND breaks the message, even with a valid MAC (6.11)."""
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     message = ref.forge_bytes(ref.corrupt_field("rand-len"))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -283,7 +283,7 @@ def test_derived_srtp_keys_match_the_reference(
     reference (4.1.3), using the salt carried in the Key data when present."""
     if not sut.capabilities().exports_keys:
         pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
-    ref = ReferenceInitiator(profile, exchange_params(sut, key_type=key_type))
+    ref = ReferenceInitiator(profile, exchange_params(key_type=key_type))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
     assert reply.message is not None, "V=1 but no verification message"
@@ -304,7 +304,7 @@ def test_takes_an_update_of_an_established_csb(
     """An update message (same CSB ID, new timestamp, no RAND) is taken (4.5)."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     first = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)
@@ -321,7 +321,7 @@ def test_rejects_an_update_of_an_unknown_csb(
     keyed (4.1.4 needs the initial RAND) and must be rejected."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = ReferenceInitiator(profile, exchange_params(sut))
+    ref = ReferenceInitiator(profile, exchange_params())
     ref.i_message()
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -336,9 +336,7 @@ def test_rejects_an_update_of_an_unknown_csb(
 def test_takes_the_mandatory_transforms(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The MIKEY-1 PRF (on SHA-1), AES-CM-128 and HMAC-SHA-1-160 are mandatory to
     implement (4.2): an I_MESSAGE using them is taken, whatever the SUT declares."""
-    params = exchange_params(
-        sut, encr_alg=EncrAlg.AES_CM_128, mac_alg=MacAlg.HMAC_SHA_1_160, v=True
-    )
+    params = exchange_params(encr_alg=EncrAlg.AES_CM_128, mac_alg=MacAlg.HMAC_SHA_1_160, v=True)
     ref = ReferenceInitiator(profile, params)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.message is not None, f"no verification message: {reply.detail}"
@@ -353,7 +351,7 @@ def test_fills_in_the_ssrcs_the_initiator_left_zero(
     """SSRCs not chosen by the initiator are sent as zero and the responder fills them in
     its response; the ones the initiator chose stay as they were (6.1.1)."""
     cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(0, 0x5EED5EED, 0))
-    ref = ReferenceInitiator(profile, exchange_params(sut, cs_map=cs_map))
+    ref = ReferenceInitiator(profile, exchange_params(cs_map=cs_map))
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.message is not None, f"no verification message: {reply.detail}"
     answer = strict_decode(reply.message, "the R_MESSAGE").hdr.cs_map
