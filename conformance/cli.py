@@ -13,6 +13,7 @@ argument. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -41,6 +42,11 @@ from suts import load_sut
 from suts.base import Profile
 
 PROG = "mikeyconf"
+
+COMMAND_MODULES: tuple[str, ...] = ()
+"""Modules adding a subcommand: each has `register(commands)`, which adds its parser
+with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the
+exit status, raising CliError for a user error."""
 
 
 class CliError(Exception):
@@ -108,6 +114,8 @@ def build_parser() -> Parser:
         description="Re-render RUN_DIR's results.json and report.html from its journal.",
     )
     report.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 
@@ -234,7 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = build_parser().parse_args(args)
         if options.command == "run":
             return run(options, args)
-        return report(options)
+        if options.command == "report":
+            return report(options)
+        status: int = options.handler(options, args)
+        return status
     except (CliError, OSError, ValueError) as exc:
         message = str(exc)
     except KeyboardInterrupt:

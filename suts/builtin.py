@@ -8,11 +8,12 @@ to prove each test can fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from mikey.modes import base as modes
 from mikey.modes.base import Environment
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.srtp import SrtpKeys
@@ -71,19 +72,76 @@ def settings_for(profile: Profile, params: ExchangeParams) -> PskSettings:
     )
 
 
+class CsbKeys(Protocol):
+    """What the SUT needs of an established CSB: its SRTP keys per crypto session."""
+
+    def srtp_keys(self, cs_id: int) -> SrtpKeys: ...
+
+
+class InitiatorMachine(Protocol):
+    """A mode's initiator state machine, as the builtin SUT drives it."""
+
+    @property
+    def csb(self) -> CsbKeys | None: ...
+
+    def start(self) -> bytes: ...
+
+    def start_update(self) -> bytes: ...
+
+    def receive(self, data: bytes) -> modes.Outcome: ...
+
+
+class ResponderMachine(Protocol):
+    """A mode's responder state machine, as the builtin SUT drives it."""
+
+    @property
+    def last_csb(self) -> CsbKeys | None: ...
+
+    def receive(self, data: bytes) -> modes.Reply: ...
+
+
+@dataclass(frozen=True)
+class ModeBinding:
+    """How the builtin SUT builds one mode's state machines for an exchange."""
+
+    initiator: Callable[[Profile, ExchangeParams, Environment], InitiatorMachine]
+    responder: Callable[[Profile, ExchangeParams, Environment], ResponderMachine]
+
+
+def psk_binding(
+    initiator_class: type[PskInitiator] = PskInitiator,
+    responder_class: type[PskResponder] = PskResponder,
+) -> ModeBinding:
+    """PSK mode (RFC 3830 3.1), optionally with other (e.g. mutant) machine classes."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(settings_for(profile, params), env),
+        responder=lambda profile, params, env: responder_class(settings_for(profile, params), env),
+    )
+
+
+BINDINGS: Mapping[str, ModeBinding] = {
+    "PSK": psk_binding(),
+}
+"""Every mode the reference implements, by the catalog's mode name."""
+
+
+def bindings_with(mode: str, binding: ModeBinding) -> dict[str, ModeBinding]:
+    """BINDINGS with one mode's binding replaced (how mutants swap a machine in)."""
+    return {**BINDINGS, mode: binding}
+
+
 @dataclass
 class BuiltinSut(Sut):
-    """The reference PSK initiator, responder and codec behind the SUT interface."""
+    """The reference initiators, responders and codec behind the SUT interface."""
 
-    initiator_class: type[PskInitiator] = PskInitiator
-    responder_class: type[PskResponder] = PskResponder
-    _initiator: PskInitiator | None = field(default=None, init=False)
-    _responder: PskResponder | None = field(default=None, init=False)
+    bindings: Mapping[str, ModeBinding] = field(default_factory=lambda: dict(BINDINGS))
+    _initiator: InitiatorMachine | None = field(default=None, init=False)
+    _responder: ResponderMachine | None = field(default=None, init=False)
 
     def capabilities(self) -> Capabilities:
         return Capabilities(
             name="mikey reference (builtin)",
-            modes=frozenset({"PSK"}),
+            modes=frozenset(self.bindings),
             roles=frozenset(Role),
             encr_algs=frozenset(EncrAlg),
             mac_algs=frozenset(MacAlg),
@@ -97,9 +155,9 @@ class BuiltinSut(Sut):
         return Environment(max_skew=self.profile.max_skew)
 
     def initiate(self, params: ExchangeParams) -> bytes:
+        binding = self._binding(params)
         with crash_is_failure("initiate"):
-            settings = settings_for(self.profile, params)
-            self._initiator = self.initiator_class(settings, self.environment())
+            self._initiator = binding.initiator(self.profile, params, self.environment())
             return self._initiator.start()
 
     def complete(self, response: bytes | None) -> Outcome:
@@ -118,8 +176,8 @@ class BuiltinSut(Sut):
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         with crash_is_failure("respond"):
             if self._responder is None:
-                settings = settings_for(self.profile, params)
-                self._responder = self.responder_class(settings, self.environment())
+                binding = self._binding(params)
+                self._responder = binding.responder(self.profile, params, self.environment())
             reply = self._responder.receive(message)
         return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
 
@@ -145,6 +203,12 @@ class BuiltinSut(Sut):
     def reset(self) -> None:
         self._initiator = None
         self._responder = None
+
+    def _binding(self, params: ExchangeParams) -> ModeBinding:
+        binding = self.bindings.get(params.mode)
+        if binding is None:
+            raise SutFailure(f"interface misuse: mode {params.mode} is not implemented")
+        return binding
 
     @staticmethod
     def _need(obj: T | None, what: str) -> T:

@@ -3,7 +3,7 @@
 Each mutant breaks exactly one requirement and names it; tests/mutants/test_bank.py
 runs the whole suite against each one (`--sut tests.mutants.bank:<name>`) and
 requires that requirement's verdict to be "fail". Mutants are registered by the
-modules listed in MODULES, each holding the mutants of one area.
+`*_mutants.py` modules beside this one (MODULES), each holding the mutants of one area.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from suts.base import Profile, Sut
 
@@ -39,11 +40,10 @@ def mutant(breaks: str, description: str) -> Callable[[Callable[..., Sut]], Call
     return register
 
 
-MODULES = (
-    "tests.mutants.psk_mutants",
-    "tests.mutants.codec_mutants",
-    "tests.mutants.psk_param_mutants",
+MODULES = tuple(
+    f"tests.mutants.{path.stem}" for path in sorted(Path(__file__).parent.glob("*_mutants.py"))
 )
+"""Every `*_mutants.py` module beside this one: one area's mutants each."""
 for _module in MODULES:
     importlib.import_module(_module)
 

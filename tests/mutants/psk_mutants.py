@@ -33,16 +33,20 @@ from mikey.wire import (
     encode_message,
 )
 from suts.base import Profile, Role, Sut
-from suts.builtin import BuiltinSut
+from suts.builtin import BuiltinSut, bindings_with, psk_binding
 from tests.mutants.bank import mutant
 
 
 def with_responder(profile: Profile, cls: type[PskResponder]) -> Sut:
-    return BuiltinSut(profile=profile, responder_class=cls)
+    return BuiltinSut(
+        profile=profile, bindings=bindings_with("PSK", psk_binding(responder_class=cls))
+    )
 
 
 def with_initiator(profile: Profile, cls: type[PskInitiator]) -> Sut:
-    return BuiltinSut(profile=profile, initiator_class=cls)
+    return BuiltinSut(
+        profile=profile, bindings=bindings_with("PSK", psk_binding(initiator_class=cls))
+    )
 
 
 # -- responder: the checks of RFC 3830 5.3 ---------------------------------------------
