@@ -7,6 +7,8 @@ SUT did.
 
 from __future__ import annotations
 
+from typing import Any
+
 from conformance.evidence import Evidence
 from mikey.wire import DecodeError, decode_message
 from mikey.wire.payloads import (
@@ -93,3 +95,16 @@ def check_error_message(
         assert any(e in allowed for e in errors), (
             f"Error message names {got}; RFC 3830 Table 6.12 wants {names}"
         )
+
+
+def differences(want: Any, got: Any, path: str = "message") -> list[str]:
+    """Where `got` differs from `want` (two JSON forms), one line per differing field."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        name = want.get("type")
+        here = f"{path} ({name})" if isinstance(name, str) else path  # a payload: say which
+        keys = [*want, *(k for k in got if k not in want)]
+        return [d for k in keys for d in differences(want.get(k), got.get(k), f"{here}.{k}")]
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        pairs = enumerate(zip(want, got, strict=True))
+        return [d for i, (w, g) in pairs for d in differences(w, g, f"{path}[{i}]")]
+    return [] if want == got else [f"{path}: RFC encoding gives {want!r}, SUT {got!r}"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks import differences
 from conformance.corpus import Malformation, Sample, malformations, valid_samples
 from conformance.corpus.mutate import first_difference
 from conformance.corpus.rules import requirements_of
@@ -35,19 +36,6 @@ def malformed_params() -> list[Any]:
         pytest.param(m, marks=pytest.mark.requirement(m.requirement), id=m.test_id)
         for m in malformations()
     ]
-
-
-def differences(want: Any, got: Any, path: str = "message") -> list[str]:
-    """Where `got` differs from `want` (two JSON forms), one line per differing field."""
-    if isinstance(want, dict) and isinstance(got, dict):
-        name = want.get("type")
-        here = f"{path} ({name})" if isinstance(name, str) else path  # a payload: say which
-        keys = [*want, *(k for k in got if k not in want)]
-        return [d for k in keys for d in differences(want.get(k), got.get(k), f"{here}.{k}")]
-    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
-        pairs = enumerate(zip(want, got, strict=True))
-        return [d for i, (w, g) in pairs for d in differences(w, g, f"{path}[{i}]")]
-    return [] if want == got else [f"{path}: RFC encoding gives {want!r}, SUT {got!r}"]
 
 
 @pytest.mark.parametrize("s", valid_params())

@@ -1,0 +1,216 @@
+"""One campaign worker: Hypothesis draws cases until the budget is spent, oracles judge them.
+
+The worker runs Hypothesis in batches of about two seconds, each with its own
+seed (from the campaign seed and the worker's number), all under one
+database key, so every worker and every run shares one corpus. A case whose
+finding is new (its signature is neither known to this worker nor on file)
+fails the Hypothesis test: Hypothesis shrinks it, then the worker reduces the
+shrunk case further (ddmin over the bytes of a decoder case, over the
+mutations of a responder case, whose bytes must stay sealed and fresh) and
+files the finding. The loop goes on with the next batch until the deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.database import ExampleDatabase
+from hypothesis.errors import HypothesisException
+
+from conformance.fuzz.cases import (
+    DECODER,
+    DecoderCase,
+    ResponderCase,
+    decoder_cases,
+    kinds_of,
+    responder_cases,
+    seed_layout,
+)
+from conformance.fuzz.corpusdb import open_database
+from conformance.fuzz.findings import Finding, finding_document, write_finding
+from conformance.fuzz.minimise import ddmin, ddmin_bytes
+from conformance.fuzz.oracles import judge_decoder, judge_responder
+from conformance.fuzz.progress import FINDINGS, PROGRESS, Stats
+from suts import load_sut
+from suts.base import Profile, Sut
+
+CONFIG = "campaign.json"
+BATCH_SECONDS = 2.0
+REUSE_EVERY = 60.0
+"""Seconds between replays of the shared corpus (other workers' finds)."""
+MINIMISE_SECONDS = 20.0
+
+Case = DecoderCase | ResponderCase
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """What every worker of one campaign needs; the CLI writes it to <run>/campaign.json."""
+
+    sut: str
+    role: str
+    seed: int
+    budget: float
+    deadline: float
+    db: str
+    run_dir: str
+    profile: dict[str, Any] | None = None
+    max_cases: int | None = None
+    """Stop after this many cases per worker (tests); None: only the budget counts."""
+
+    def save(self) -> Path:
+        path = Path(self.run_dir) / CONFIG
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> CampaignConfig:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+    def sut_profile(self) -> Profile:
+        return Profile.from_json(self.profile) if self.profile else Profile()
+
+
+class NewFinding(Exception):
+    """Raised inside the Hypothesis test for a case with a finding not seen before."""
+
+    def __init__(self, finding: Finding, case: Case) -> None:
+        super().__init__(finding.signature)
+        self.finding = finding
+        self.case = case
+
+
+def judge(sut: Sut, case: Case, profile: Profile) -> tuple[Finding | None, frozenset[int]]:
+    """The oracles' verdict on one case, and the payload types it carried."""
+    if isinstance(case, DecoderCase):
+        return judge_decoder(sut, case), frozenset(int(k) for k in case.kinds)
+    finding, _ = judge_responder(sut, case, profile)
+    return finding, frozenset(int(k) for k in kinds_of(seed_layout("psk-i-message")))
+
+
+def signature_of(sut: Sut, case: Case, profile: Profile) -> str | None:
+    finding, _ = judge(sut, case, profile)
+    return finding.signature if finding else None
+
+
+def minimise(sut: Sut, case: Case, profile: Profile, signature: str) -> Case:
+    """A smaller case with the same finding signature (ddmin, within MINIMISE_SECONDS)."""
+    stop = time.time() + MINIMISE_SECONDS
+
+    def same(candidate: Case) -> bool:
+        return time.time() < stop and signature_of(sut, candidate, profile) == signature
+
+    if isinstance(case, DecoderCase):
+        data = ddmin_bytes(case.data, lambda d: same(replace(case, data=d)))
+        return replace(case, data=data)
+    ops = ddmin(case.ops, lambda o: same(replace(case, ops=tuple(o))))
+    return replace(case, ops=tuple(ops))
+
+
+class Worker:
+    """Runs one worker's share of a campaign."""
+
+    def __init__(self, config: CampaignConfig, name: str, index: int) -> None:
+        self.config = config
+        self.index = index
+        self.profile = config.sut_profile()
+        self.sut = load_sut(config.sut, self.profile)
+        self.db: ExampleDatabase = open_database(config.db)
+        self.run_dir = Path(config.run_dir)
+        self.stats = Stats(name, self.run_dir / PROGRESS / f"{name}.json")
+        self.known: set[str] = set()
+        self.flaky = 0
+        strategy: st.SearchStrategy[Any] = (
+            decoder_cases() if config.role == DECODER else responder_cases(self.profile)
+        )
+        self.strategy = strategy
+
+    def is_new(self, signature: str) -> bool:
+        return (
+            signature not in self.known
+            and not (self.run_dir / FINDINGS / f"{signature}.json").exists()
+        )
+
+    def check(self, case: Case) -> None:
+        """The Hypothesis test body: judge, count, and fail on a new finding."""
+        finding, kinds = judge(self.sut, case, self.profile)
+        self.stats.count(kinds, tuple(o.name for o in case.ops))
+        if finding is not None and self.is_new(finding.signature):
+            raise NewFinding(finding, case)
+
+    def batch(self, batch_seed: int, examples: int, reuse: bool) -> None:
+        phases = [Phase.generate, Phase.target, Phase.shrink]
+        config = settings(
+            database=self.db,
+            max_examples=examples,
+            deadline=None,
+            phases=[Phase.reuse, *phases] if reuse else phases,
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+        )
+
+        @seed(batch_seed)
+        @config
+        @given(self.strategy)
+        def run(case: Case) -> None:
+            self.check(case)
+
+        # One key for every batch, worker and run of this role: one shared corpus.
+        run._hypothesis_internal_database_key = f"mikeyconf-fuzz/{self.config.role}/1".encode()  # type: ignore[attr-defined]
+        run()
+
+    def record(self, found: NewFinding) -> None:
+        """Reduce the case further, file the finding (first writer wins)."""
+        case = minimise(self.sut, found.case, self.profile, found.finding.signature)
+        finding, _ = judge(self.sut, case, self.profile)
+        if finding is None or finding.signature != found.finding.signature:
+            case, finding = found.case, found.finding  # the reduction did not hold up
+        self.known.add(finding.signature)
+        doc = finding_document(finding, case.to_dict(), sut=self.config.sut,
+                               seed=self.config.seed, run=self.run_dir.name)  # fmt: skip
+        if write_finding(self.run_dir / FINDINGS, doc):
+            self.stats.findings += 1
+
+    def run(self) -> None:
+        """Batches until the deadline (or max_cases); findings go to <run>/findings/."""
+        rate = 50.0  # cases per second, re-measured after every batch
+        last_reuse = 0.0
+        n = 0
+        try:
+            while time.time() < self.config.deadline:
+                if self.config.max_cases is not None and self.stats.cases >= self.config.max_cases:
+                    break
+                left = self.config.deadline - time.time()
+                examples = max(1, int(rate * min(BATCH_SECONDS, left)))
+                before, started = self.stats.cases, time.time()
+                reuse = started - last_reuse >= REUSE_EVERY
+                last_reuse = started if reuse else last_reuse
+                try:
+                    self.batch(
+                        self.config.seed * 1_000_003 + self.index * 7919 + n, examples, reuse
+                    )
+                except NewFinding as found:
+                    self.record(found)
+                except HypothesisException:
+                    self.flaky += 1  # a finding that did not reproduce when replayed
+                n += 1
+                spent = time.time() - started
+                if self.stats.cases > before and spent > 0:
+                    rate = max(1.0, (self.stats.cases - before) / spent)
+        finally:
+            self.stats.write()
+            self.sut.close()
+
+
+def run_worker(config_path: Path, name: str, index: int) -> Worker:
+    worker = Worker(CampaignConfig.load(config_path), name, index)
+    worker.run()
+    return worker
