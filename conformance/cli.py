@@ -255,4 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m conformance.cli` runs a copy of this module named __main__; subcommand
+    # modules raise conformance.cli.CliError, the class the importable module's main catches.
+    from conformance.cli import main as package_main
+
+    sys.exit(package_main())

@@ -1,6 +1,6 @@
 """One campaign worker: Hypothesis draws cases until the budget is spent, oracles judge them.
 
-The worker runs Hypothesis in batches of about two seconds, each with its own
+The worker runs Hypothesis in batches of a hundred cases, each with its own
 seed (from the campaign seed and the worker's number), all under one
 database key, so every worker and every run shares one corpus. A case whose
 finding is new (its signature is neither known to this worker nor on file)
@@ -41,10 +41,13 @@ from suts import load_sut
 from suts.base import Profile, Sut
 
 CONFIG = "campaign.json"
-BATCH_SECONDS = 2.0
+BATCH_EXAMPLES = 100
 REUSE_EVERY = 60.0
 """Seconds between replays of the shared corpus (other workers' finds)."""
 MINIMISE_SECONDS = 20.0
+GRACE_SECONDS = 10.0
+"""How long past the budget a finding made just before it may still be shrunk and reduced:
+at most this, or a tenth of the budget. Then the smallest failing case so far is filed."""
 
 Case = DecoderCase | ResponderCase
 
@@ -63,6 +66,8 @@ class CampaignConfig:
     profile: dict[str, Any] | None = None
     max_cases: int | None = None
     """Stop after this many cases per worker (tests); None: only the budget counts."""
+    corpus_only: bool = False
+    """Only replay the shared corpus (the database's examples), once: a regression run."""
 
     def save(self) -> Path:
         path = Path(self.run_dir) / CONFIG
@@ -75,6 +80,11 @@ class CampaignConfig:
 
     def sut_profile(self) -> Profile:
         return Profile.from_json(self.profile) if self.profile else Profile()
+
+
+class BudgetSpent(BaseException):
+    """Raised inside the Hypothesis test when the budget is spent: not an Exception, so
+    Hypothesis lets it through at once (as it does KeyboardInterrupt), shrinking or not."""
 
 
 class NewFinding(Exception):
@@ -99,9 +109,8 @@ def signature_of(sut: Sut, case: Case, profile: Profile) -> str | None:
     return finding.signature if finding else None
 
 
-def minimise(sut: Sut, case: Case, profile: Profile, signature: str) -> Case:
-    """A smaller case with the same finding signature (ddmin, within MINIMISE_SECONDS)."""
-    stop = time.time() + MINIMISE_SECONDS
+def minimise(sut: Sut, case: Case, profile: Profile, signature: str, stop: float) -> Case:
+    """A smaller case with the same finding signature (ddmin, until `stop`)."""
 
     def same(candidate: Case) -> bool:
         return time.time() < stop and signature_of(sut, candidate, profile) == signature
@@ -126,6 +135,8 @@ class Worker:
         self.stats = Stats(name, self.run_dir / PROGRESS / f"{name}.json")
         self.known: set[str] = set()
         self.flaky = 0
+        self.pending: NewFinding | None = None
+        self.hard_stop = config.deadline + min(GRACE_SECONDS, 0.1 * config.budget)
         strategy: st.SearchStrategy[Any] = (
             decoder_cases() if config.role == DECODER else responder_cases(self.profile)
         )
@@ -139,13 +150,17 @@ class Worker:
 
     def check(self, case: Case) -> None:
         """The Hypothesis test body: judge, count, and fail on a new finding."""
+        now = time.time()
+        if now > self.hard_stop or (now > self.config.deadline and self.pending is None):
+            raise BudgetSpent
         finding, kinds = judge(self.sut, case, self.profile)
         self.stats.count(kinds, tuple(o.name for o in case.ops))
         if finding is not None and self.is_new(finding.signature):
-            raise NewFinding(finding, case)
+            self.pending = NewFinding(finding, case)  # the smallest yet, while shrinking
+            raise self.pending
 
     def batch(self, batch_seed: int, examples: int, reuse: bool) -> None:
-        phases = [Phase.generate, Phase.target, Phase.shrink]
+        phases = [Phase.shrink] if self.config.corpus_only else [Phase.generate, Phase.shrink]
         config = settings(
             database=self.db,
             max_examples=examples,
@@ -169,7 +184,8 @@ class Worker:
 
     def record(self, found: NewFinding) -> None:
         """Reduce the case further, file the finding (first writer wins)."""
-        case = minimise(self.sut, found.case, self.profile, found.finding.signature)
+        stop = min(time.time() + MINIMISE_SECONDS, self.hard_stop)
+        case = minimise(self.sut, found.case, self.profile, found.finding.signature, stop)
         finding, _ = judge(self.sut, case, self.profile)
         if finding is None or finding.signature != found.finding.signature:
             case, finding = found.case, found.finding  # the reduction did not hold up
@@ -179,32 +195,45 @@ class Worker:
         if write_finding(self.run_dir / FINDINGS, doc):
             self.stats.findings += 1
 
+    def corpus_left(self) -> bool:
+        """In a corpus-only run: whether the last replay stopped at a new finding (go on)."""
+        return self.pending is not None
+
+    def batch_seed(self, n: int) -> int:
+        """The seed of batch `n`: distinct per campaign seed, worker and batch."""
+        return self.config.seed * 1_000_003 + self.index * 7919 + n
+
     def run(self) -> None:
-        """Batches until the deadline (or max_cases); findings go to <run>/findings/."""
-        rate = 50.0  # cases per second, re-measured after every batch
+        """Batches until the deadline (or max_cases); findings go to <run>/findings/.
+
+        Batches have a fixed size, so a campaign seed gives the same cases every time
+        (given the same corpus); a batch still running at the deadline is cut short.
+        """
         last_reuse = 0.0
         n = 0
         try:
             while time.time() < self.config.deadline:
                 if self.config.max_cases is not None and self.stats.cases >= self.config.max_cases:
                     break
-                left = self.config.deadline - time.time()
-                examples = max(1, int(rate * min(BATCH_SECONDS, left)))
-                before, started = self.stats.cases, time.time()
-                reuse = started - last_reuse >= REUSE_EVERY
+                started = time.time()
+                reuse = self.config.corpus_only or started - last_reuse >= REUSE_EVERY
                 last_reuse = started if reuse else last_reuse
+                self.pending = None
                 try:
-                    self.batch(
-                        self.config.seed * 1_000_003 + self.index * 7919 + n, examples, reuse
-                    )
+                    self.batch(self.batch_seed(n), BATCH_EXAMPLES, reuse)
                 except NewFinding as found:
                     self.record(found)
+                except BudgetSpent:
+                    if self.pending is not None:  # cut short while shrinking: the smallest yet
+                        self.record(self.pending)
+                    break
                 except HypothesisException:
-                    self.flaky += 1  # a finding that did not reproduce when replayed
+                    self.flaky += 1  # the shrunk case passed when replayed: file it anyway
+                    if self.pending is not None:
+                        self.record(self.pending)
                 n += 1
-                spent = time.time() - started
-                if self.stats.cases > before and spent > 0:
-                    rate = max(1.0, (self.stats.cases - before) / spent)
+                if self.config.corpus_only and not self.corpus_left():
+                    break
         finally:
             self.stats.write()
             self.sut.close()

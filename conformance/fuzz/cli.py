@@ -71,6 +71,8 @@ def register(commands: Any) -> None:
     fuzz.add_argument("--db", metavar="DIR|redis://HOST:PORT", help="shared example database "
                       "(default: OUT/fuzz-db)")  # fmt: skip
     fuzz.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON)")
+    fuzz.add_argument("--corpus-only", action="store_true",
+                      help="only replay the shared corpus (--db), no new cases")  # fmt: skip
     fuzz.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
     fuzz.add_argument("--run-id", metavar="ID", help="default: the UTC time")
     fuzz.set_defaults(handler=fuzz_command)
@@ -111,7 +113,7 @@ def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
     profile_doc = json.loads(Path(options.profile).read_text()) if options.profile else None
     config = CampaignConfig(sut=options.sut, role=options.role, seed=seed, budget=options.budget,
                             deadline=time.time() + options.budget, db=db, run_dir=str(run_dir),
-                            profile=profile_doc)  # fmt: skip
+                            profile=profile_doc, corpus_only=options.corpus_only)  # fmt: skip
     print(f"fuzz: {options.role} of {options.sut}, seed {seed}, {options.workers} worker(s), "
           f"budget {clock(options.budget)}, run {run_dir}", file=sys.stderr)  # fmt: skip
     os.environ[session.RUN_DIR_ENV] = str(run_dir)

@@ -47,8 +47,9 @@ def sut_call(rule: str, reference: str) -> Iterator[None]:
         yield
     except SutFailure as exc:
         text = str(exc)
-        oracle = F.HANG if any(w in text.lower() for w in HANG_WORDS) else F.CRASH
-        raise SutBroke(Finding(oracle, rule, text, f"SutFailure: {text}", reference)) from exc
+        first = text.splitlines()[0] if text else "SutFailure"  # the rest: the shim's stderr
+        oracle = F.HANG if any(w in first.lower() for w in HANG_WORDS) else F.CRASH
+        raise SutBroke(Finding(oracle, rule, first, f"SutFailure: {text}", reference)) from exc
     except Exception as exc:
         text = f"{type(exc).__name__}: {exc}"
         raise SutBroke(Finding(F.CRASH, rule, text, f"raised {text}", reference)) from exc
@@ -73,7 +74,7 @@ def judge_decoder(sut: Sut, case: DecoderCase) -> Finding | None:
         return broke.finding
     answer = "accepted" if got.accepted else f"rejected: {got.detail}"
     if got.accepted and err is not None:
-        why = f"accepts bytes the reference rejects at {err.payload} {err.field or 'structure'}"
+        why = f"accepts bytes the reference rejects in {err.payload}"
         return Finding(F.ACCEPTS_INVALID, rule, why, answer, reference)
     if not got.accepted and err is None:
         why = f"rejects a valid message: {got.detail}"

@@ -22,7 +22,7 @@ from conformance.requirements import load as load_catalog
 from mikey.wire import DecodeError, decode_message, encode_message
 from suts.base import Profile
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def catalog_ids() -> set[str]:
