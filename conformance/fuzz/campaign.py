@@ -44,7 +44,6 @@ CONFIG = "campaign.json"
 BATCH_EXAMPLES = 100
 REUSE_EVERY = 60.0
 """Seconds between replays of the shared corpus (other workers' finds)."""
-MINIMISE_SECONDS = 20.0
 GRACE_SECONDS = 10.0
 """How long past the budget a finding made just before it may still be shrunk and reduced:
 at most this, or a tenth of the budget. Then the smallest failing case so far is filed."""
@@ -66,6 +65,10 @@ class CampaignConfig:
     profile: dict[str, Any] | None = None
     max_cases: int | None = None
     """Stop after this many cases per worker (tests); None: only the budget counts."""
+    max_findings: int | None = None
+    """Stop once this worker has filed this many findings; None: only the budget counts."""
+    minimise_seconds: float = 20.0
+    """Time for Hypothesis to shrink one finding, and again for delta reduction."""
     corpus_only: bool = False
     """Only replay the shared corpus (the database's examples), once: a regression run."""
 
@@ -82,9 +85,17 @@ class CampaignConfig:
         return Profile.from_json(self.profile) if self.profile else Profile()
 
 
-class BudgetSpent(BaseException):
-    """Raised inside the Hypothesis test when the budget is spent: not an Exception, so
+class StopBatch(BaseException):
+    """Raised inside the Hypothesis test to end the batch now: not an Exception, so
     Hypothesis lets it through at once (as it does KeyboardInterrupt), shrinking or not."""
+
+
+class BudgetSpent(StopBatch):
+    """The campaign's budget is spent."""
+
+
+class ShrinkSpent(StopBatch):
+    """Shrinking this batch's finding has had its time (CampaignConfig.minimise_seconds)."""
 
 
 class NewFinding(Exception):
@@ -136,6 +147,7 @@ class Worker:
         self.known: set[str] = set()
         self.flaky = 0
         self.pending: NewFinding | None = None
+        self.shrink_stop = 0.0
         self.hard_stop = config.deadline + min(GRACE_SECONDS, 0.1 * config.budget)
         strategy: st.SearchStrategy[Any] = (
             decoder_cases() if config.role == DECODER else responder_cases(self.profile)
@@ -153,9 +165,13 @@ class Worker:
         now = time.time()
         if now > self.hard_stop or (now > self.config.deadline and self.pending is None):
             raise BudgetSpent
+        if self.pending is not None and now > self.shrink_stop:
+            raise ShrinkSpent
         finding, kinds = judge(self.sut, case, self.profile)
         self.stats.count(kinds, tuple(o.name for o in case.ops))
         if finding is not None and self.is_new(finding.signature):
+            if self.pending is None:
+                self.shrink_stop = now + self.config.minimise_seconds
             self.pending = NewFinding(finding, case)  # the smallest yet, while shrinking
             raise self.pending
 
@@ -172,8 +188,8 @@ class Worker:
             print_blob=False,
         )
 
+        @config  # outermost: @seed alone would switch the database off
         @seed(batch_seed)
-        @config
         @given(self.strategy)
         def run(case: Case) -> None:
             self.check(case)
@@ -184,7 +200,7 @@ class Worker:
 
     def record(self, found: NewFinding) -> None:
         """Reduce the case further, file the finding (first writer wins)."""
-        stop = min(time.time() + MINIMISE_SECONDS, self.hard_stop)
+        stop = min(time.time() + self.config.minimise_seconds, self.hard_stop)
         case = minimise(self.sut, found.case, self.profile, found.finding.signature, stop)
         finding, _ = judge(self.sut, case, self.profile)
         if finding is None or finding.signature != found.finding.signature:
@@ -223,16 +239,21 @@ class Worker:
                     self.batch(self.batch_seed(n), BATCH_EXAMPLES, reuse)
                 except NewFinding as found:
                     self.record(found)
-                except BudgetSpent:
+                except StopBatch as stop:
                     if self.pending is not None:  # cut short while shrinking: the smallest yet
                         self.record(self.pending)
-                    break
+                    if isinstance(stop, BudgetSpent):
+                        break
                 except HypothesisException:
                     self.flaky += 1  # the shrunk case passed when replayed: file it anyway
                     if self.pending is not None:
                         self.record(self.pending)
                 n += 1
                 if self.config.corpus_only and not self.corpus_left():
+                    break
+                if self.config.max_findings is not None and (
+                    self.stats.findings >= self.config.max_findings
+                ):
                     break
         finally:
             self.stats.write()

@@ -53,7 +53,7 @@ def seed_value(value: str) -> int:
 
 def positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"bad worker count {value!r}: a positive integer")
+        raise argparse.ArgumentTypeError(f"bad value {value!r}: a positive integer")
     return int(value)
 
 
@@ -71,6 +71,8 @@ def register(commands: Any) -> None:
     fuzz.add_argument("--db", metavar="DIR|redis://HOST:PORT", help="shared example database "
                       "(default: OUT/fuzz-db)")  # fmt: skip
     fuzz.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON)")
+    fuzz.add_argument("--max-findings", type=positive, metavar="N",
+                      help="each worker stops after filing N findings")  # fmt: skip
     fuzz.add_argument("--corpus-only", action="store_true",
                       help="only replay the shared corpus (--db), no new cases")  # fmt: skip
     fuzz.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
@@ -113,7 +115,8 @@ def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
     profile_doc = json.loads(Path(options.profile).read_text()) if options.profile else None
     config = CampaignConfig(sut=options.sut, role=options.role, seed=seed, budget=options.budget,
                             deadline=time.time() + options.budget, db=db, run_dir=str(run_dir),
-                            profile=profile_doc, corpus_only=options.corpus_only)  # fmt: skip
+                            profile=profile_doc, corpus_only=options.corpus_only,
+                            max_findings=options.max_findings)  # fmt: skip
     print(f"fuzz: {options.role} of {options.sut}, seed {seed}, {options.workers} worker(s), "
           f"budget {clock(options.budget)}, run {run_dir}", file=sys.stderr)  # fmt: skip
     os.environ[session.RUN_DIR_ENV] = str(run_dir)
