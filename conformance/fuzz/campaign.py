@@ -66,7 +66,7 @@ class CampaignConfig:
     max_cases: int | None = None
     """Stop after this many cases per worker (tests); None: only the budget counts."""
     max_findings: int | None = None
-    """Stop once this worker has filed this many findings; None: only the budget counts."""
+    """Stop once the campaign has filed this many findings; None: only the budget counts."""
     minimise_seconds: float = 20.0
     """Time for Hypothesis to shrink one finding, and again for delta reduction."""
     corpus_only: bool = False
@@ -252,7 +252,7 @@ class Worker:
                 if self.config.corpus_only and not self.corpus_left():
                     break
                 if self.config.max_findings is not None and (
-                    self.stats.findings >= self.config.max_findings
+                    len(list((self.run_dir / FINDINGS).glob("*.json"))) >= self.config.max_findings
                 ):
                     break
         finally:

@@ -72,7 +72,7 @@ def register(commands: Any) -> None:
                       "(default: OUT/fuzz-db)")  # fmt: skip
     fuzz.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON)")
     fuzz.add_argument("--max-findings", type=positive, metavar="N",
-                      help="each worker stops after filing N findings")  # fmt: skip
+                      help="stop once N findings are filed")  # fmt: skip
     fuzz.add_argument("--corpus-only", action="store_true",
                       help="only replay the shared corpus (--db), no new cases")  # fmt: skip
     fuzz.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
