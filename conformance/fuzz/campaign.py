@@ -24,7 +24,6 @@ from hypothesis.database import ExampleDatabase
 from hypothesis.errors import HypothesisException
 
 from conformance.fuzz.cases import (
-    DECODER,
     DecoderCase,
     ResponderCase,
     decoder_cases,
@@ -37,6 +36,7 @@ from conformance.fuzz.findings import Finding, finding_document, write_finding
 from conformance.fuzz.minimise import ddmin, ddmin_bytes
 from conformance.fuzz.oracles import judge_decoder, judge_responder
 from conformance.fuzz.progress import FINDINGS, PROGRESS, Stats
+from conformance.fuzz.roles import DECODER
 from suts import load_sut
 from suts.base import Profile, Sut
 

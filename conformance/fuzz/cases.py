@@ -27,6 +27,7 @@ from conformance.corpus import valid_samples
 from conformance.fuzz import strategies as gen
 from conformance.fuzz.layout import Layout, layout_of
 from conformance.fuzz.mutators import Op, apply_ops, mutations, op_from_dict
+from conformance.fuzz.roles import DECODER, RESPONDER
 from mikey.modes.base import Environment
 from mikey.modes.psk import PskInitiator, PskResponder
 from mikey.wire import (
@@ -40,10 +41,6 @@ from mikey.wire import (
 )
 from suts.base import ExchangeParams, Profile
 from suts.builtin import settings_for
-
-DECODER = "decoder"
-RESPONDER = "responder"
-ROLES = (DECODER, RESPONDER)
 
 
 @functools.cache

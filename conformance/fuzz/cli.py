@@ -6,12 +6,14 @@
 
 fuzz: exit 0 when the campaign found nothing, 1 when it filed findings, 2 on
 a bad argument or a harness error. replay: exit 1 when the finding still
-reproduces, 0 when it does not, 2 on an error.
+reproduces, 0 when it does not, 2 on an error. The campaign's modules (and
+Hypothesis, the `fuzz` extra) load only when one of these commands runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -25,12 +27,7 @@ from typing import Any
 import pytest
 
 from conformance.cli import CliError, check_sut, load_profile
-from conformance.fuzz import session
-from conformance.fuzz.campaign import CampaignConfig, judge
-from conformance.fuzz.cases import ROLES, case_from_dict
-from conformance.fuzz.corpusdb import check_db_spec, open_database
-from conformance.fuzz.findings import read_finding
-from conformance.fuzz.progress import FINDINGS, Monitor, clock, progress_line, totals
+from conformance.fuzz.roles import ROLES
 from conformance.report.rundir import create_run_dir
 from suts import load_sut
 
@@ -90,6 +87,8 @@ def register(commands: Any) -> None:
 
 
 def campaign_args(config_path: Path, workers: int) -> list[str]:
+    from conformance.fuzz import session
+
     args = [
         session.__file__,
         *("-p", "conformance.fuzz.session", "-p", "no:mikeyconf"),
@@ -100,7 +99,18 @@ def campaign_args(config_path: Path, workers: int) -> list[str]:
     return args + (["-n", str(workers), "--dist", "each"] if workers > 1 else [])
 
 
+def need_hypothesis() -> None:
+    if importlib.util.find_spec("hypothesis") is None:
+        raise CliError("fuzzing needs Hypothesis: pip install 'mikey-conformance[fuzz]'")
+
+
 def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    need_hypothesis()
+    from conformance.fuzz import session
+    from conformance.fuzz.campaign import CampaignConfig
+    from conformance.fuzz.corpusdb import check_db_spec, open_database
+    from conformance.fuzz.progress import Monitor, clock
+
     profile = load_profile(options.profile)
     check_sut(options.sut, profile)
     out = Path(options.out)
@@ -135,6 +145,10 @@ def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def summary(run_dir: Path, elapsed: float, budget_s: float, status: int) -> int:
     """Print the campaign's summary (last) and return the exit status."""
+    from conformance.fuzz import session
+    from conformance.fuzz.findings import read_finding
+    from conformance.fuzz.progress import FINDINGS, progress_line, totals
+
     t = totals(run_dir)
     print(progress_line(t, elapsed, budget_s), file=sys.stderr)
     lines = [f"fuzz run {run_dir.name}: {t.cases} cases, {t.findings} finding(s)"]
@@ -153,6 +167,11 @@ def summary(run_dir: Path, elapsed: float, budget_s: float, status: int) -> int:
 
 
 def replay_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    need_hypothesis()
+    from conformance.fuzz.campaign import judge
+    from conformance.fuzz.cases import case_from_dict
+    from conformance.fuzz.findings import read_finding
+
     try:
         doc = read_finding(options.finding)
         case = case_from_dict(doc["case"])
