@@ -19,7 +19,8 @@ from conformance.report.model import (
     exit_status,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added the verdict unexpected-pass, expectations and the run's options."""
 SUITE_NAME = "mikey-conformance"
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 
@@ -44,6 +45,9 @@ def build_results(run: RunInfo, summary: Summary, problems: Sequence[str]) -> di
             "by_mode": summary.by_mode,
             "failures": len(summary.failures),
             "should_failures": len(summary.should_failures),
+            "unexpected_passes": len(summary.unexpected_passes),
+            "expected_deviations": len(summary.deviations),
+            "expectations": run.expectations,
             "strict": run.strict,
             "harness_problems": list(problems),
             "exit_status": status,
