@@ -25,6 +25,7 @@ import pytest
 
 from conformance import expectations
 from conformance.plugin import PACKAGE_DIR
+from conformance.report.baseline import BaselineError, load_baseline
 from conformance.report.model import RunInfo, utc_now
 from conformance.report.rundir import (
     ALLURE,
@@ -104,6 +105,11 @@ def build_parser() -> Parser:
         help="the SUT's known deviations (default: suts/expectations/<sut>.json if it exists)",
     )
     expect.add_argument("--no-expectations", action="store_true", help="use no expectations file")
+    run.add_argument(
+        "--baseline",
+        metavar="RESULTS",
+        help="an earlier run's results.json: only failures it did not have count",
+    )
     run.add_argument("--show-secrets", action="store_true", help="keep key material in evidence")
     run.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON object)")
     run.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
@@ -217,6 +223,9 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
     profile = load_profile(options.profile)
     check_sut(options.sut, profile)
     expected = expectations_file(options)
+    baseline = None if options.baseline is None else Path(options.baseline).resolve()
+    if baseline is not None:
+        load_baseline(baseline)  # a bad file stops the run before it starts
     out = Path(options.out)
     try:
         run_dir = create_run_dir(out, options.run_id)
@@ -229,6 +238,7 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         strict=options.strict,
         profile=options.profile,
         expectations=None if expected is None else str(expected),
+        baseline=None if baseline is None else str(baseline),
     )
     args = pytest_args(options, run_dir)
     write_run_info(run_dir, info)
@@ -250,6 +260,7 @@ def finish(run_dir: Path, info: RunInfo) -> int:
         strict=info.strict,
         problems=rendered.problems,
         expectations=info.expectations,
+        comparison=rendered.comparison,
     )
     sys.stdout.flush()
     print("\n" + text, flush=True)
@@ -274,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(options)
         status: int = options.handler(options, args)
         return status
-    except (CliError, OSError, ValueError) as exc:
+    except (CliError, BaselineError, OSError, ValueError) as exc:
         message = str(exc)
     except KeyboardInterrupt:
         message = "interrupted"

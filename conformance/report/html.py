@@ -19,8 +19,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from conformance.report.baseline import Comparison, exit_meaning
 from conformance.report.model import (
-    EXIT_MEANING,
     VERDICTS,
     Result,
     RunInfo,
@@ -74,7 +74,7 @@ def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
     return f"<table{cls}>\n<tr>{head_html}</tr>\n" + "\n".join(rows) + "\n</table>"
 
 
-def header(run: RunInfo, summary: Summary, status: int) -> str:
+def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison | None) -> str:
     totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
     rows = [
         ("SUT", run.sut + (f" (profile {run.profile})" if run.profile else "")),
@@ -86,10 +86,22 @@ def header(run: RunInfo, summary: Summary, status: int) -> str:
         ("Tests", f"{len(summary.results)}: {totals or 'none'}"),
         ("Strict", "yes: SHOULD-level failures count" if run.strict else "no"),
     ]
+    if run.expectations:
+        rows.append(("Expectations", run.expectations))
+    if comparison is not None:
+        rows.append(
+            (
+                "Baseline",
+                f"{comparison.baseline.path} (run {comparison.baseline.run_id}): "
+                f"{len(comparison.new)} new failure(s) (counted: "
+                f"{', '.join(comparison.new) or 'none'}), {len(comparison.known)} also "
+                f"failing in the baseline (not counted), {len(comparison.fixed)} fixed",
+            )
+        )
     body = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     body += (
         f'\n<tr><th>Exit status</th><td class="v status-{status}">'
-        f"{status}: {esc(EXIT_MEANING[status])}</td></tr>"
+        f"{status}: {esc(exit_meaning(status, comparison))}</td></tr>"
     )
     return f'<table class="meta">\n{body}\n</table>'
 
@@ -254,7 +266,13 @@ def deviations_table(run: RunInfo, summary: Summary, anchors: dict[str, str]) ->
     return intro + table(["Test", "Verdict", "Requirements", "Reason", "Outcome"], rows)
 
 
-def render_html(run: RunInfo, summary: Summary, status: int, problems: Sequence[str]) -> str:
+def render_html(
+    run: RunInfo,
+    summary: Summary,
+    status: int,
+    problems: Sequence[str],
+    comparison: Comparison | None = None,
+) -> str:
     """The whole report page."""
     detailed = [r for r in summary.results if r.verdict in DETAILED]
     detailed.sort(key=lambda r: DETAILED.index(r.verdict))
@@ -263,7 +281,7 @@ def render_html(run: RunInfo, summary: Summary, status: int, problems: Sequence[
     return PAGE.substitute(
         title=esc(f"{run.sut}, run {run.run_id}"),
         css=CSS_PATH.read_text(encoding="utf-8"),
-        header=header(run, summary, status),
+        header=header(run, summary, status, comparison),
         problems=problems_block(problems),
         matrix=matrix(summary),
         requirements=requirements_table(summary, anchors),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import platform as host
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,6 +202,8 @@ class RunInfo:
     """The SUT's expectations file the run used, if any."""
     options: dict[str, Any] = field(default_factory=dict)
     """The run's options, paths made absolute: what `mikeyconf run --resume` reuses."""
+    baseline: str | None = None
+    """The baseline results.json the run is compared with, if any."""
     resumed: list[str] = field(default_factory=list)
     """When the run was resumed (UTC), oldest first."""
 
@@ -322,17 +324,20 @@ def summarize(results: Sequence[Result], catalog: Mapping[str, CatalogEntry] | N
     return Summary(tuple(results), by_mode, totals, requirements)
 
 
-def exit_status(summary: Summary, strict: bool, harness_failed: bool) -> int:
+def exit_status(
+    summary: Summary, strict: bool, harness_failed: bool, known: Collection[str] = ()
+) -> int:
     """0: every applicable test passed; 1: a test failed; 2: a harness error.
 
     2 wins: an "error" verdict, a harness failure (pytest interrupted, internal
     or usage error, a corrupt journal) or no applicable test run at all (a
     run that checked nothing must not pass a CI gate). SHOULD-level failures
-    count only when `strict`.
+    count only when `strict`. Failures of the tests in `known` (the failures
+    of a baseline run) do not count.
     """
     if harness_failed or summary.errors or not summary.applicable:
         return EXIT_HARNESS
-    if summary.counted_failures(strict):
+    if any(r.test_id not in known for r in summary.counted_failures(strict)):
         return EXIT_FAILED
     return EXIT_OK
 

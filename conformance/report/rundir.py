@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
+from conformance.report.baseline import Comparison, compare, load_baseline
 from conformance.report.html import render_html
 from conformance.report.model import (
     CatalogEntry,
@@ -135,18 +136,25 @@ class Rendered:
     summary: Summary
     problems: tuple[str, ...]
     status: int
+    comparison: Comparison | None = None
 
 
 def render_run(run_dir: Path, run: RunInfo, catalog: Mapping[str, CatalogEntry] | None) -> Rendered:
     """Read the journal of `run_dir`, write results.json and report.html.
 
-    The exit status counts SHOULD-level failures when the run was strict.
+    The exit status counts SHOULD-level failures when the run was strict, and
+    only the new failures when the run has a baseline; raises BaselineError
+    when the baseline cannot be read.
     """
     journal = read_journal(run_dir / JOURNAL)
     summary = summarize(journal.results, catalog)
     problems = harness_problems(run.pytest_exit, journal, summary, read_problems(run_dir))
-    status = exit_status(summary, run.strict, harness_failed=bool(problems))
-    write_results(run_dir / RESULTS, build_results(run, summary, problems))
-    html = render_html(run, summary, status, problems)
+    comparison = None
+    if run.baseline is not None:
+        comparison = compare(load_baseline(Path(run.baseline)), summary, run.strict)
+    known = comparison.known if comparison else ()
+    status = exit_status(summary, run.strict, harness_failed=bool(problems), known=known)
+    write_results(run_dir / RESULTS, build_results(run, summary, problems, comparison))
+    html = render_html(run, summary, status, problems, comparison)
     (run_dir / HTML).write_text(html, encoding="utf-8")
-    return Rendered(summary, tuple(problems), status)
+    return Rendered(summary, tuple(problems), status, comparison)

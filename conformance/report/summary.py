@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from conformance.report.baseline import Comparison, baseline_lines, exit_meaning
 from conformance.report.model import (
-    EXIT_MEANING,
     VERDICTS,
     Result,
     Summary,
@@ -63,6 +63,7 @@ def format_summary(
     strict: bool,
     problems: Sequence[str] = (),
     expectations: str | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
     """The summary text (no trailing newline)."""
     lines = [
@@ -83,6 +84,7 @@ def format_summary(
         lines += [f"  {r.test_id}: {_one_line(r.reason)}" for r in summary.errors[:MAX_REPLAYS]]
     if problems:
         lines += ["", "Harness problems:", *(f"  {p}" for p in problems)]
+    lines += baseline_lines(comparison, MAX_REPLAYS)
     failed = [r for r in summary.results if r.verdict in ("fail", "error", "unexpected-pass")]
     if failed:
         lines += ["", "Replay a failure:", *_replays(failed)]
@@ -90,7 +92,7 @@ def format_summary(
         "",
         f"Report: {run_dir / 'report.html'}",
         f"        (also results.json, junit.xml, allure-results/ in {run_dir})",
-        f"Exit status {status}: {EXIT_MEANING[status]}.",
+        f"Exit status {status}: {exit_meaning(status, comparison)}.",
     ]
     return "\n".join(lines)
 
