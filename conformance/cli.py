@@ -49,7 +49,7 @@ from suts.base import Profile
 
 PROG = "mikeyconf"
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("conformance.matrix",)
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the
 exit status, raising CliError for a user error."""
