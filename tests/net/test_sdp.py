@@ -229,9 +229,13 @@ def test_two_mikey_attributes_at_one_level_are_ambiguous() -> None:
 
 # -- properties ---------------------------------------------------------------------------
 
-kmpids = st.from_regex(r"[A-Za-z0-9]{1,12}", fullmatch=True)
-uris = st.from_regex(
-    r"rtsp://[a-z0-9.]{1,20}(/[A-Za-z0-9_~.-]{0,10}|/%[0-9A-F]{2}){0,3}", fullmatch=True
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+kmpids = st.text(alphabet=ALNUM, min_size=1, max_size=12)
+segments = st.text(alphabet=ALNUM + "-._~", max_size=10) | st.sampled_from(["%2F", "%c3%a9"])
+uris = st.builds(
+    lambda host, path: f"rtsp://{host}" + "".join("/" + s for s in path),
+    st.text(alphabet="abcdefghij0123456789.", min_size=1, max_size=20),
+    st.lists(segments, max_size=3),
 )
 specs = st.builds(KeyMgmtSpec, st.binary(max_size=300), kmpids, st.none() | uris)
 
