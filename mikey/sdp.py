@@ -26,13 +26,15 @@ somewhere, and the RFC's own examples (5.3, 5.4) end every spec with
 
 with RTSP's implied linear white space (RFC 2326 15.1, after HTTP/1.1 2.1)
 allowed around "=", ";" and ",", and header folding (a line break followed
-by white space, as example 5.3 prints it) read as white space. The header
-name is case-insensitive (the examples write "keymgmt"), KMPID is
-case-sensitive (3). KMPID = 1*(ALPHA / DIGIT) (3). base64 is SDP's (RFC 4566
-9, which RFC 4567 3 cites): whole 4-character units, the last one padded
-with "=" or "==". URI is RFC 3986's: a scheme, ":", then only characters a
-URI may hold (3986 2), "%" only as a percent-encoding; the hier-part
-structure itself is not checked.
+by white space, as example 5.3 prints it) read as white space. The quoted
+names of both grammars ("key-mgmt", "KeyMgmt", "prot", "uri", "data") are
+case-insensitive, as ABNF strings are (RFC 4234 2.3; example 5.3 writes
+"keymgmt"); KMPID = 1*(ALPHA / DIGIT) is case-sensitive (3), and so is
+SDP's "a=" (%x61, RFC 4566 9). base64 is SDP's (RFC 4566 9, which RFC 4567
+3 cites): whole 4-character units, the last one padded with "=" or "==".
+URI is RFC 3986's: a scheme, ":", then only characters a URI may hold (3986
+2), "%" only as a percent-encoding; the hier-part structure itself is not
+checked.
 
 Parsing is strict and raises only `KeyMgmtError`, whatever the input.
 """
@@ -56,15 +58,15 @@ _LWS = r"[ \t]*"
 _URI_SCHEME = r"[A-Za-z][A-Za-z0-9+.\-]*"
 _URI_CHAR = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
 
-_ATTRIBUTE_RE = re.compile(rf"a=key-mgmt:( ?)({_KMPID}) ({_BASE64})")
+_ATTRIBUTE_RE = re.compile(rf"a=(?i:key-mgmt):( ?)({_KMPID}) ({_BASE64})")
 _KMPID_RE = re.compile(_KMPID)
 _URI_RE = re.compile(rf"{_URI_SCHEME}:{_URI_CHAR}*")
 _SPEC_RE = re.compile(
-    rf"{_LWS}prot{_LWS}={_LWS}(?P<prot>{_KMPID}){_LWS};"
-    rf"(?:{_LWS}uri{_LWS}={_LWS}\"(?P<uri>[^\"]*)\"{_LWS};)?"
-    rf"{_LWS}data{_LWS}={_LWS}\"(?P<data>{_BASE64})\"{_LWS}"
+    rf"{_LWS}(?i:prot){_LWS}={_LWS}(?P<prot>{_KMPID}){_LWS};"
+    rf"(?:{_LWS}(?i:uri){_LWS}={_LWS}\"(?P<uri>[^\"]*)\"{_LWS};)?"
+    rf"{_LWS}(?i:data){_LWS}={_LWS}\"(?P<data>{_BASE64})\"{_LWS}"
 )
-_HEADER_RE = re.compile(rf"({_LWS}[A-Za-z]+{_LWS}):(.*)", re.DOTALL)
+_HEADER_RE = re.compile(rf"([A-Za-z]+){_LWS}:(.*)", re.DOTALL)
 _FOLD_RE = re.compile(r"\r?\n[ \t]")
 
 
@@ -132,7 +134,7 @@ def parse_sdp_attribute(line: str) -> KeyMgmt:
 
 def _is_key_mgmt(line: str) -> bool:
     name = line[2:].partition(":")[0]
-    return line.startswith("a=") and name == ATTRIBUTE
+    return line.startswith("a=") and name.lower() == ATTRIBUTE
 
 
 @dataclass(frozen=True)
@@ -232,10 +234,10 @@ def keymgmt_header(specs: Sequence[KeyMgmtSpec]) -> str:
 
 
 def parse_keymgmt_header(header: str) -> tuple[KeyMgmtSpec, ...]:
-    """The key-mgmt-specs of one KeyMgmt header field ("KeyMgmt: ..."; the name in any
-    case; folded lines allowed), strictly per 3.2 as the module docstring reads it."""
+    """The key-mgmt-specs of one KeyMgmt header field ("KeyMgmt: ...", without its line
+    end; folded lines allowed), strictly per 3.2 as the module docstring reads it."""
     found = _HEADER_RE.fullmatch(header)
-    if found is None or found.group(1).strip().lower() != HEADER.lower():
+    if found is None or found.group(1).lower() != HEADER.lower():
         raise KeyMgmtError('not a "KeyMgmt:" header field', "RFC 4567 3.2", header)
     return parse_keymgmt_value(found.group(2))
 

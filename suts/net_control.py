@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import socket
-from typing import Any
+from typing import Any, BinaryIO
 
 from mikey.srtp import SrtpKeys
 from mikey.wire import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, ProtType
@@ -173,28 +173,54 @@ def outcome_from_json(obj: Any) -> Outcome:
 # -- the client ---------------------------------------------------------------------------
 
 
+class Refused(SutFailure):
+    """The device answered a request with ok: false (the channel stays in step)."""
+
+
 class ControlClient:
-    """One connection to a device's control channel; every failure is a SutFailure."""
+    """A connection to a device's control channel; every failure is a SutFailure.
+
+    After a failure (timeout, garbage, closed connection) the connection is out
+    of step with the device, so it is dropped and the next call connects anew.
+    """
 
     def __init__(self, host: str, port: int, timeout: float) -> None:
-        self.where = f"{host}:{port}"
+        self.address = (host, port)
+        self.where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.timeout = timeout
-        try:
-            self._sock = socket.create_connection((host, port), timeout=timeout)
-        except OSError as exc:
-            raise SutFailure(
-                f"the control channel at {self.where} is unreachable: {exc.strerror or exc}"
-            ) from None
-        self._file = self._sock.makefile("rb")
+        self._sock: socket.socket | None = None
+        self._file: BinaryIO | None = None
+        self._connect()
+
+    def _connect(self) -> tuple[socket.socket, BinaryIO]:
+        if self._sock is None or self._file is None:
+            try:
+                self._sock = socket.create_connection(self.address, timeout=self.timeout)
+            except OSError as exc:
+                raise SutFailure(
+                    f"the control channel at {self.where} is unreachable: {exc.strerror or exc}"
+                ) from None
+            self._file = self._sock.makefile("rb")
+        return self._sock, self._file
 
     def call(self, op: str, wait: float = 0.0, **fields: Any) -> dict[str, Any]:
         """Send one request and return its response's fields; `wait` is how long the
         device may take on top of the channel's timeout (e.g. for a UDP answer)."""
+        try:
+            return self._call(op, wait, fields)
+        except Refused:
+            raise
+        except SutFailure:
+            self.close()
+            raise
+
+    def _call(self, op: str, wait: float, fields: dict[str, Any]) -> dict[str, Any]:
+        sock, lines = self._connect()
         request = json.dumps({"op": op, **fields}, separators=(",", ":")) + "\n"
         try:
-            self._sock.settimeout(self.timeout + wait)
-            self._sock.sendall(request.encode("utf-8"))
-            line = self._file.readline(MAX_LINE + 1)
+            sock.settimeout(self.timeout + wait)
+            sock.sendall(request.encode("utf-8"))
+            line = lines.readline(MAX_LINE + 1)
         except OSError as exc:
             raise SutFailure(
                 f"control channel {self.where}, {op}: {exc.strerror or exc or 'timed out'}"
@@ -212,12 +238,15 @@ class ControlClient:
                 f"control channel {self.where}: {op} response without ok: {line[:60]!r}"
             )
         if not response["ok"]:
-            raise SutFailure(f"the device refused {op}: {response.get('error', 'no reason given')}")
+            raise Refused(f"the device refused {op}: {response.get('error', 'no reason given')}")
         return response
 
     def close(self) -> None:
-        self._file.close()
-        self._sock.close()
+        if self._file is not None:
+            self._file.close()
+        if self._sock is not None:
+            self._sock.close()
+        self._sock = self._file = None
 
 
 def decoded(what: str, decode: Any, obj: Any) -> Any:

@@ -49,22 +49,23 @@ def free_udp_port() -> int:
 
 
 @contextmanager
-def control_peer(lines: list[bytes]) -> Iterator[int]:
-    """A TCP control channel on loopback that answers request i with lines[i] (then
-    closes the connection); yields its port."""
+def control_peer(*connections: list[bytes]) -> Iterator[int]:
+    """A TCP control channel on loopback: on its i-th connection it answers request j
+    with connections[i][j], then closes that connection; yields its port."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(5)
 
     def serve() -> None:
-        try:
-            conn, _ = server.accept()
-        except OSError:
-            return
-        with conn, conn.makefile("rb") as requests:
-            for line in lines:
-                if not requests.readline():
-                    return
-                conn.sendall(line)
+        for lines in connections:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rb") as requests:
+                for line in lines:
+                    if not requests.readline():
+                        break
+                    conn.sendall(line)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

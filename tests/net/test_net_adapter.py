@@ -162,6 +162,20 @@ def test_a_misbehaving_control_channel_is_a_clear_error(lines: list[bytes], mess
         load_sut(f"udp:{host}:{port}?control=127.0.0.1:{cport}&timeout=0.5", Profile())
 
 
+def test_after_garbage_the_control_channel_is_reconnected() -> None:
+    """A connection that answered garbage is out of step: the next call connects anew."""
+    first = [line(CAPS), line({"ok": True}), b"garbage\n"]
+    second = [line({"ok": False, "error": "no keys"}), line({"ok": True, "keys": None})]
+    with udp_peer(lambda data: None) as (host, port), control_peer(first, second) as cport:
+        sut = load_sut(f"udp:{host}:{port}?control=127.0.0.1:{cport}", Profile())
+        with pytest.raises(SutFailure, match="garbage"):
+            sut.srtp_keys(Role.INITIATOR, 1)
+        with pytest.raises(SutFailure, match="refused srtp_keys: no keys"):
+            sut.srtp_keys(Role.INITIATOR, 1)
+        assert sut.srtp_keys(Role.INITIATOR, 1) is None, "still the second connection"
+        sut.close()
+
+
 def test_an_unreachable_control_channel_is_a_clear_error() -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         cport = taken.getsockname()[1]

@@ -184,7 +184,21 @@ def test_one_space_before_the_kmpid_is_allowed() -> None:
     assert parse_sdp_attribute("a=key-mgmt: mikey AQI=") == KeyMgmt(b"\x01\x02")
 
 
+def test_quoted_names_are_case_insensitive_and_kmpid_is_not() -> None:
+    """ABNF strings are case-insensitive (RFC 4234 2.3); KMPID is case-sensitive (3)."""
+    assert parse_sdp_attribute("a=KEY-MGMT:mikey AQI=") == KeyMgmt(b"\x01\x02")
+    assert parse_sdp_attribute("a=key-mgmt:MIKEY AQI=") == KeyMgmt(b"\x01\x02", "MIKEY")
+    assert scan_sdp("v=0\r\na=Key-Mgmt:mikey AQI=\r\n").session == (KeyMgmt(b"\x01\x02"),)
+    specs = parse_keymgmt_header('KEYMGMT: PROT=MIKEY; URI="rtsp://a/b"; Data="AQI="')
+    assert specs == (KeyMgmtSpec(b"\x01\x02", "MIKEY", "rtsp://a/b"),)
+    assert mikey_data(specs, "rtsp://a/b") is None, "MIKEY is not the KMPID mikey"
+    with pytest.raises(KeyMgmtError):
+        parse_sdp_attribute("A=key-mgmt:mikey AQI=")
+
+
 BAD_HEADERS = {
+    "white space before the name": ' KeyMgmt: prot=mikey; data="AQI="',
+    "line end kept": 'KeyMgmt: prot=mikey; data="AQI="\r\n',
     "no data": "KeyMgmt: prot=mikey;",
     "unquoted data": "KeyMgmt: prot=mikey; data=AQI=",
     "uri after data": 'KeyMgmt: prot=mikey; data="AQI="; uri="rtsp://a/b";',

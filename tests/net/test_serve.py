@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mikey.wire import DataType, decode_message
+from conformance.reference import ReferenceInitiator, exchange_params
+from mikey.wire import DataType, Error, ErrorNo, decode_message
+from suts import load_sut
 from suts.base import ExchangeParams, Profile
 from suts.net_control import params_to_json, profile_to_json
 from tests.net.serving import mikeyconf, served
@@ -97,9 +99,6 @@ def test_a_bad_profile_is_a_one_line_error(tmp_path: Path) -> None:
 def test_the_profile_file_provisions_the_reference(tmp_path: Path) -> None:
     """With another pre-shared key in --profile, the suite's default key fails to
     authenticate: the reference answers Auth failure."""
-    from conformance.reference import ReferenceInitiator, exchange_params
-    from mikey.wire import Error, ErrorNo
-
     profile = tmp_path / "profile.json"
     profile.write_text('{"psk": "' + "ab" * 16 + '"}', encoding="utf-8")
     with (
@@ -113,3 +112,21 @@ def test_the_profile_file_provisions_the_reference(tmp_path: Path) -> None:
         answer = decode_message(udp.recv(65535))
     errors = [p.error_no for p in answer.all(Error)]
     assert errors == [ErrorNo.AUTH_FAILURE]
+
+
+def test_ipv6_bind_and_control_channel(tmp_path: Path) -> None:
+    """--bind ::1: MIKEY and the control channel on the IPv6 loopback, reached with
+    `udp:[::1]:PORT?control=[::1]:CPORT`."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError as exc:
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    with served(tmp_path, "--bind", "::1") as server:
+        assert "MIKEY on udp [::1]:" in server.text() and "control on tcp [::1]:" in server.text()
+        sut = load_sut(f"udp:[::1]:{server.port}?control=[::1]:{server.control_port}", Profile())
+        ref = ReferenceInitiator(Profile(), exchange_params())
+        reply = sut.respond(ref.i_message(), ref.params)
+        assert reply.message is not None and ref.take_response(reply.message).accepted
+        assert decode_message(sut.initiate(ExchangeParams())).hdr.data_type == DataType.PSK_INIT
+        sut.close()
