@@ -218,14 +218,3 @@ def test_suite_against_a_silent_peer_fails_every_test_that_needs_an_answer(
     assert valid["verdict"] == "fail" and "no verification message" in valid["reason"]
     replay = results[REPLAY]
     assert replay["verdict"] == "pass"
-
-
-def test_suite_against_a_garbage_peer_fails_every_responder_test(tmp_path: Path) -> None:
-    with udp_peer(lambda data: b"\x01garbage") as (host, port):
-        spec = f"udp:{host}:{port}?timeout=2"
-        results = run_suite(tmp_path, "garbage", "--sut", spec, "--test", RESPONDER_TESTS)
-    applicable = [r for r in results.values() if r["verdict"] != "not-applicable"]
-    silent_ok = {"test_no_verification_message_when_v_is_clear"}
-    for result in applicable:
-        if result["test_id"].split("::")[1] not in silent_ok:
-            assert result["verdict"] == "fail", result
