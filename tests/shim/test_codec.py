@@ -1,0 +1,103 @@
+"""The shared JSON codec: every interface type reads back what it wrote, and bad forms are named."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from mikey.srtp import SrtpKeys
+from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
+from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, ProtType
+from suts.base import Capabilities, DecodeResult, ExchangeParams, Outcome, Profile, Reply, Role
+from suts.shim import codec
+from suts.shim.codec import CodecError
+from suts.shim.protocol import ErrorKind, ShimError, error_line, read_answer, result_line
+
+
+def through_json(obj: Any) -> Any:
+    return json.loads(json.dumps(obj))
+
+
+PARAMS = ExchangeParams(
+    v=False,
+    encr_alg=EncrAlg.AES_KW_128,
+    mac_alg=MacAlg.NULL,
+    key_type=KeyType.TEK_SALT,
+    cs_map=(SrtpIdEntry(1, 0xDEADBEEF, 7),),
+    policies=(SecurityPolicy(1, ProtType.SRTP, (PolicyParam(0, b"\x01"),)),),
+    include_ids=False,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "to_json", "from_json"),
+    [
+        (
+            Profile(psk=b"k" * 20, id_responder=Id(IdType.NAI, b"bob"), max_skew=5),
+            codec.profile_to_json,
+            codec.profile_from_json,
+        ),
+        (PARAMS, codec.params_to_json, codec.params_from_json),
+        (ExchangeParams(), codec.params_to_json, codec.params_from_json),
+        (Reply(b"\x01\x02", None, "x"), codec.reply_to_json, codec.reply_from_json),
+        (Reply(None, False), codec.reply_to_json, codec.reply_from_json),
+        (
+            Outcome(False, ErrorNo.INVALID_TS, "late"),
+            codec.outcome_to_json,
+            codec.outcome_from_json,
+        ),
+        (
+            DecodeResult(True, {"hdr": {}, "payloads": []}),
+            codec.decoded_to_json,
+            codec.decoded_from_json,
+        ),
+        (SrtpKeys(b"k" * 16, b"s" * 14), codec.keys_to_json, codec.keys_from_json),
+        (
+            Capabilities("x", frozenset({"PSK"}), frozenset(Role), exports_keys=True),
+            codec.capabilities_to_json,
+            codec.capabilities_from_json,
+        ),
+    ],
+)
+def test_round_trip(value: Any, to_json: Any, from_json: Any) -> None:
+    assert from_json(through_json(to_json(value))) == value
+
+
+def test_a_code_that_is_no_member_travels_as_a_number() -> None:
+    params = ExchangeParams(encr_alg=77)  # type: ignore[arg-type]
+    assert codec.params_to_json(params)["encr_alg"] == 77
+    assert codec.params_from_json(codec.params_to_json(params)) == params
+
+
+def test_minimal_capabilities_take_the_interface_defaults() -> None:
+    caps = codec.capabilities_from_json({"name": "c", "modes": [], "roles": ["decoder"], "x": 1})
+    assert caps == Capabilities("c", frozenset(), frozenset({Role.DECODER}))
+
+
+@pytest.mark.parametrize(
+    ("obj", "from_json", "named"),
+    [
+        ({"accepted": 1}, codec.decoded_from_json, "decode result.accepted"),
+        ({"accepted": True, "structure": "x"}, codec.decoded_from_json, "structure"),
+        ({"message": "!!", "accepted": True}, codec.reply_from_json, "reply.message: not base64"),
+        ({"accepted": True, "error": "NOPE"}, codec.outcome_from_json, "outcome.error"),
+        ({"name": "c", "modes": [], "roles": ["kms"]}, codec.capabilities_from_json, "roles"),
+        ([], codec.keys_from_json, "keys: expected dict"),
+    ],
+)
+def test_a_bad_form_is_a_codec_error_naming_the_key(obj: Any, from_json: Any, named: str) -> None:
+    with pytest.raises(CodecError, match=named):
+        from_json(obj)
+
+
+def test_answers_are_matched_to_their_request() -> None:
+    assert read_answer(result_line(7, {"a": 1}).rstrip(), 7) == {"a": 1}
+    with pytest.raises(CodecError, match="carries id 8"):
+        read_answer(result_line(8, {}), 7)
+    with pytest.raises(CodecError, match="carries id True"):
+        read_answer(result_line(True, {}), 1)
+    with pytest.raises(ShimError) as caught:
+        read_answer(error_line(7, ErrorKind.UNSUPPORTED, "no"), 7)
+    assert caught.value.kind is ErrorKind.UNSUPPORTED
