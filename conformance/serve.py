@@ -36,15 +36,8 @@ from mikey.wire import DecodeError, decode_message
 from suts.base import ExchangeParams, Outcome, Profile, Role, SutFailure
 from suts.builtin import BuiltinSut
 from suts.net import MAX_DATAGRAM, MIKEY_PORT
-from suts.net_control import (
-    MAX_LINE,
-    PROTOCOL,
-    capabilities_to_json,
-    keys_to_json,
-    outcome_to_json,
-    params_from_json,
-    profile_from_json,
-)
+from suts.net_control import MAX_LINE, network_capabilities_to_json
+from suts.shim.codec import keys_to_json, outcome_to_json, params_from_json, profile_from_json
 
 Address = tuple[Any, ...]
 POLL = 0.25
@@ -156,7 +149,7 @@ class Device:
         return {"ok": True, **result}
 
     def op_capabilities(self, request: dict[str, Any]) -> dict[str, Any]:
-        return {**capabilities_to_json(self.sut.capabilities()), "protocol": PROTOCOL}
+        return network_capabilities_to_json(self.sut.capabilities())
 
     def op_reset(self, request: dict[str, Any]) -> dict[str, Any]:
         profile = profile_from_json(request["profile"]) if "profile" in request else None

@@ -54,16 +54,8 @@ from suts.base import (
     Sut,
     SutFailure,
 )
-from suts.net_control import (
-    PROTOCOL,
-    ControlClient,
-    capabilities_from_json,
-    decoded,
-    keys_from_json,
-    outcome_from_json,
-    params_to_json,
-    profile_to_json,
-)
+from suts.net_control import PROTOCOL, ControlClient, decoded, network_capabilities_from_json
+from suts.shim.codec import keys_from_json, outcome_from_json, params_to_json, profile_to_json
 
 MIKEY_PORT = 2269
 """IANA's port for MIKEY over UDP and TCP ("mikey")."""
@@ -171,7 +163,7 @@ class NetSut(Sut):
             raise SutFailure(
                 f"the control channel speaks protocol {answer.get('protocol')!r}, not {PROTOCOL}"
             )
-        caps: Capabilities = decoded("capabilities", capabilities_from_json, answer)
+        caps: Capabilities = decoded("capabilities", network_capabilities_from_json, answer)
         return caps
 
     # -- the SUT interface --------------------------------------------------------------

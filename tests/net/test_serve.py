@@ -13,7 +13,7 @@ from conformance.reference import ReferenceInitiator, exchange_params
 from mikey.wire import DataType, Error, ErrorNo, decode_message
 from suts import load_sut
 from suts.base import ExchangeParams, Profile
-from suts.net_control import params_to_json, profile_to_json
+from suts.shim.codec import params_to_json, profile_to_json
 from tests.net.serving import mikeyconf, served
 
 
