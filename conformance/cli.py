@@ -49,7 +49,10 @@ from suts.base import Profile
 
 PROG = "mikeyconf"
 
-COMMAND_MODULES: tuple[str, ...] = ("conformance.matrix",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "conformance.matrix",
+    "conformance.serve",
+)
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the
 exit status, raising CliError for a user error."""
@@ -337,4 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m conformance.cli`: run the importable module's main, so that the CliError
+    # which subcommand modules import from conformance.cli is the one main() catches.
+    from conformance.cli import main as canonical_main
+
+    sys.exit(canonical_main())
