@@ -23,12 +23,15 @@ from typing import NoReturn
 
 import pytest
 
+from conformance import expectations
 from conformance.plugin import PACKAGE_DIR
+from conformance.report.baseline import BaselineError, load_baseline
 from conformance.report.model import RunInfo, utc_now
 from conformance.report.rundir import (
     ALLURE,
     JOURNAL,
     JUNIT,
+    PROBLEMS,
     RUN_JSON,
     create_run_dir,
     read_run_info,
@@ -95,6 +98,18 @@ def build_parser() -> Parser:
         help="only this test, e.g. 'rfc3830/test_x.py::test_y[z]' (as the report names it)",
     )
     run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
+    expect = run.add_mutually_exclusive_group()
+    expect.add_argument(
+        "--expectations",
+        metavar="FILE",
+        help="the SUT's known deviations (default: suts/expectations/<sut>.json if it exists)",
+    )
+    expect.add_argument("--no-expectations", action="store_true", help="use no expectations file")
+    run.add_argument(
+        "--baseline",
+        metavar="RESULTS",
+        help="an earlier run's results.json: only failures it did not have count",
+    )
     run.add_argument("--show-secrets", action="store_true", help="keep key material in evidence")
     run.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON object)")
     run.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
@@ -146,17 +161,30 @@ def check_sut(spec: str, profile: Profile) -> None:
 
 
 def test_args(test_ids: Sequence[str]) -> list[str]:
-    """pytest arguments for --test IDs (relative to the conformance package)."""
-    if not test_ids:
-        return [str(PACKAGE_DIR)]
-    args = []
+    """pytest arguments for --test IDs (relative to the conformance package).
+
+    The whole suite is collected and the plugin keeps the named tests, so that
+    an expectations entry is checked against every test, selected or not.
+    """
+    args = [str(PACKAGE_DIR)]
     for test_id in test_ids:
-        path, sep, rest = test_id.partition("::")
+        path = test_id.partition("::")[0]
         file = (PACKAGE_DIR / path).resolve()
         if not file.is_relative_to(PACKAGE_DIR) or not file.is_file():
             raise CliError(f"--test {test_id}: no such test file in the suite: {path}")
-        args.append(str(file) + sep + rest)
+        args += ["--mikey-test", test_id]
     return args
+
+
+def expectations_file(options: argparse.Namespace) -> Path | None:
+    """The expectations file of the run, checked before it starts (one-line errors)."""
+    path = expectations.resolve(options.sut, options.expectations, options.no_expectations)
+    if path is not None:
+        try:
+            expectations.load(path, load_catalog())
+        except expectations.ExpectationsError as exc:
+            raise CliError(str(exc)) from None
+    return path
 
 
 def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
@@ -169,6 +197,7 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         # assertion rewriting; the test modules themselves are rewritten as usual.
         *("-W", "ignore:Module already imported so cannot be rewritten"),
         *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
+        *("--mikey-problems", str(run_dir / PROBLEMS)),
         *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
         *("--alluredir", str(run_dir / ALLURE), "--clean-alluredir"),
         *(("-q", "--tb=no") if options.quiet else ("--tb=short",)),
@@ -185,12 +214,18 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         args += ["--mikey-profile", str(Path(options.profile).resolve())]
     if options.workers != "1":
         args += ["-n", options.workers]
+    path = expectations.resolve(options.sut, options.expectations, options.no_expectations)
+    args += ["--mikey-no-expectations"] if path is None else ["--mikey-expectations", str(path)]
     return args
 
 
 def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
     profile = load_profile(options.profile)
     check_sut(options.sut, profile)
+    expected = expectations_file(options)
+    baseline = None if options.baseline is None else Path(options.baseline).resolve()
+    if baseline is not None:
+        load_baseline(baseline)  # a bad file stops the run before it starts
     out = Path(options.out)
     try:
         run_dir = create_run_dir(out, options.run_id)
@@ -202,6 +237,8 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         argv=[PROG, *argv],
         strict=options.strict,
         profile=options.profile,
+        expectations=None if expected is None else str(expected),
+        baseline=None if baseline is None else str(baseline),
     )
     args = pytest_args(options, run_dir)
     write_run_info(run_dir, info)
@@ -222,6 +259,8 @@ def finish(run_dir: Path, info: RunInfo) -> int:
         status=rendered.status,
         strict=info.strict,
         problems=rendered.problems,
+        expectations=info.expectations,
+        comparison=rendered.comparison,
     )
     sys.stdout.flush()
     print("\n" + text, flush=True)
@@ -246,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(options)
         status: int = options.handler(options, args)
         return status
-    except (CliError, OSError, ValueError) as exc:
+    except (CliError, BaselineError, OSError, ValueError) as exc:
         message = str(exc)
     except KeyboardInterrupt:
         message = "interrupted"
