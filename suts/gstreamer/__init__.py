@@ -3,7 +3,7 @@
 binding.py holds the ctypes bindings, read.py and build.py the conversions
 to and from the codec's JSON form, worker.py the process GStreamer runs in,
 process.py its watchdog, sut.py the Sut. `cpu` is the CPU time (seconds) a
-call may burn before it counts as an endless loop (default 0.1).
+call may burn before it counts as an endless loop (default 0.05).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def from_spec(rest: str, profile: Profile) -> GStreamerSut:
     if unknown:
         raise SutSpecError(f"gstreamer: unknown option(s) {', '.join(unknown)} (use cpu=SECONDS)")
     try:
-        cpu = float(options.get("cpu", "0.1"))
+        cpu = float(options.get("cpu", "0.05"))
     except ValueError:
         raise SutSpecError(
             f"gstreamer: cpu={options['cpu']!r} is not a number of seconds"

@@ -49,6 +49,11 @@ def to_bytes(gst: Gst, structure: dict[str, Any]) -> bytes:
         message = message_from_dict(structure)
     except ValueError as exc:
         raise Inexpressible(f"not a message in the JSON form: {exc}") from None
+    return write(gst, message)
+
+
+def write(gst: Gst, message: Message) -> bytes:
+    """GStreamer's encoding of `message`, built with its API (the message is freed)."""
     msg = gst.sdp.gst_mikey_message_new()
     try:
         fill(gst, msg, message)

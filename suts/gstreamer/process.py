@@ -35,7 +35,7 @@ class WorkerUnavailable(WorkerFailure):
 class Worker:
     """One `python -m suts.gstreamer.worker` child, restarted after it fails."""
 
-    def __init__(self, cpu_budget: float = 0.1, wall_limit: float = 30.0) -> None:
+    def __init__(self, cpu_budget: float = 0.05, wall_limit: float = 30.0) -> None:
         self.cpu_budget = cpu_budget
         self.wall_limit = wall_limit
         self._proc: subprocess.Popen[bytes] | None = None

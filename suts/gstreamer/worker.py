@@ -102,7 +102,7 @@ def safe_answer(gst: Gst, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    cpu_budget = float(argv[0]) if argv else 0.1
+    cpu_budget = float(argv[0]) if argv else 0.05
     try:
         gst = load()
     except GstUnavailable as exc:
