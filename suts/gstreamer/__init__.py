@@ -2,7 +2,9 @@
 
 binding.py holds the ctypes bindings, read.py and build.py the conversions
 to and from the codec's JSON form, worker.py the process GStreamer runs in,
-process.py its watchdog, sut.py the Sut. `cpu` is the CPU time (seconds) a
+isolate.py the forked and watched child each call runs in, process.py the
+suite's side of the worker, sut.py the Sut. Known deviations, each with its
+RFC reason: suts/expectations/gstreamer.json. `cpu` is the CPU time (seconds) a
 call may burn before it counts as an endless loop (default 0.05).
 """
 
