@@ -9,9 +9,9 @@ raises Inexpressible naming what is missing, and nothing is made up:
   gst_mikey_payload_new returns an empty payload that payloads_to_bytes skips.
   ERR (6.12) and General Extension (6.15): gst_mikey_payload_new returns NULL.
 - KEMAC (6.2): GStreamer holds Key data sub-payloads and writes them as Encr
-  data unencrypted ("FIXME, encrypt data here"); it takes no MAC value ("FIXME,
-  do mac here"). Only Encr alg NULL with Key data as Encr data and Mac alg NULL
-  can be expressed.
+  data unencrypted ("FIXME, encrypt data here"), so only Encr alg NULL with Key
+  data as Encr data can be expressed. It takes no MAC value: the MAC field is
+  whatever gst_mikey_message_to_bytes writes ("FIXME, do mac here").
 - HDR (6.1): #CS is the number of SRTP map entries (no Empty map count, RFC 4563).
 """
 
@@ -24,7 +24,6 @@ from mikey.wire import (
     DecodeError,
     EncrAlg,
     Kemac,
-    MacAlg,
     Message,
     PayloadType,
     Pke,
@@ -119,11 +118,11 @@ def add_sp(gst: Gst, msg: MessagePtr, sp: SecurityPolicy) -> None:
 
 
 def add_kemac(gst: Gst, msg: MessagePtr, kemac: Kemac) -> None:
-    if kemac.encr_alg != EncrAlg.NULL or kemac.mac_alg != MacAlg.NULL:
+    """KEMAC from its Encr alg, Mac alg and Key data; GStreamer writes the MAC field itself."""
+    if kemac.encr_alg != EncrAlg.NULL:
         raise Inexpressible(
-            f"KEMAC with Encr alg {kemac.encr_alg!r} and Mac alg {kemac.mac_alg!r}: GStreamer "
-            "takes neither Encr data nor a MAC, it writes its Key data sub-payloads unencrypted "
-            "and leaves the MAC unwritten (gstmikey.c: FIXME, encrypt data here / do mac here)"
+            f"KEMAC with Encr alg {kemac.encr_alg!r}: GStreamer takes no Encr data, it writes "
+            "its Key data sub-payloads unencrypted (gstmikey.c: FIXME, encrypt data here)"
         )
     try:
         items = decode_key_data(kemac.encr_data) if kemac.encr_data else ()
