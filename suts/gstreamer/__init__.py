@@ -5,7 +5,8 @@ to and from the codec's JSON form, worker.py the process GStreamer runs in,
 isolate.py the forked and watched child each call runs in, process.py the
 suite's side of the worker, sut.py the Sut. Known deviations, each with its
 RFC reason: suts/expectations/gstreamer.json. `cpu` is the CPU time (seconds) a
-call may burn before it counts as an endless loop (default 0.05).
+call may burn before it counts as an endless loop (default 0.05). The
+environment variable MIKEYCONF_LIBGSTSDP names another libgstsdp-1.0 to load.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def from_spec(rest: str, profile: Profile) -> GStreamerSut:
     try:
         return GStreamerSut(profile=profile, worker=Worker(cpu_budget=cpu))
     except WorkerUnavailable as exc:
-        raise SutSpecError(f"the gstreamer SUT cannot start: {exc}") from None
+        lines = str(exc).strip().splitlines() or ["no reason given"]
+        why = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1].strip()}"
+        raise SutSpecError(f"the gstreamer SUT cannot start: {why}") from None
 
 
 __all__ = ["GStreamerSut", "from_spec"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from ctypes import (
@@ -37,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 SDP_LIBRARY = "libgstsdp-1.0.so.0"
+LIBRARY_ENV = "MIKEYCONF_LIBGSTSDP"
+"""Environment variable naming the libgstsdp-1.0 to load (a GStreamer built elsewhere)."""
 GST_LIBRARY = "libgstreamer-1.0.so.0"
 GLIB_LIBRARY = "libglib-2.0.so.0"
 MULTIARCH_DIRS = (
@@ -199,6 +202,8 @@ GLIB_PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
 
 
 def _find(name: str, soname: str) -> str:
+    if soname == SDP_LIBRARY and os.environ.get(LIBRARY_ENV):
+        return os.environ[LIBRARY_ENV]
     found = ctypes.util.find_library(name)
     if found:
         return found

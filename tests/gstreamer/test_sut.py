@@ -23,7 +23,7 @@ from mikey.wire.keydata import decode_key_data
 from suts import SutSpecError, load_sut
 from suts.base import ExchangeParams, Profile, Role, SutFailure
 from suts.gstreamer import GStreamerSut
-from suts.gstreamer.binding import Gst
+from suts.gstreamer.binding import LIBRARY_ENV, Gst
 
 SAMPLES = {s.name: s for s in valid_samples()}
 PLAIN = SAMPLES["kemac-null-mac-null"]
@@ -110,3 +110,14 @@ def test_capabilities_are_what_gstreamer_does(sut: GStreamerSut) -> None:
 def test_bad_options_are_one_line_errors(spec: str, error: str) -> None:
     with pytest.raises(SutSpecError, match=error.replace("(", r"\(").replace(")", r"\)")):
         load_sut(spec, Profile())
+
+
+def test_a_library_that_cannot_be_loaded_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(LIBRARY_ENV, "/nonexistent/libgstsdp-1.0.so.0")
+    with pytest.raises(SutSpecError) as error:
+        load_sut("gstreamer", Profile())
+    message = str(error.value)
+    assert message.startswith(
+        "the gstreamer SUT cannot start: cannot load libgstsdp-1.0.so.0: /nonexistent/"
+    )
+    assert "\n" not in message
