@@ -2,6 +2,9 @@
 
     mikeyconf run [options]     run the suite (pytest in-process), write the reports,
                                 print the summary last, exit 0 / 1 / 2
+    mikeyconf run --resume RUN_DIR
+                                finish an interrupted run: only the tests its journal
+                                lacks, with its options
     mikeyconf report RUN_DIR    re-render results.json and report.html from a run's journal
 
 Exit status (DESIGN.md "Requirement IDs and verdicts"): 0 when every
@@ -23,10 +26,10 @@ from typing import NoReturn
 
 import pytest
 
-from conformance import expectations
+from conformance import expectations, resume
 from conformance.plugin import PACKAGE_DIR
-from conformance.report.baseline import BaselineError, load_baseline
-from conformance.report.model import RunInfo, utc_now
+from conformance.report.baseline import load_baseline
+from conformance.report.model import RunInfo, read_journal, utc_now
 from conformance.report.rundir import (
     ALLURE,
     JOURNAL,
@@ -46,7 +49,7 @@ from suts.base import Profile
 
 PROG = "mikeyconf"
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("conformance.matrix",)
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the
 exit status, raising CliError for a user error."""
@@ -123,6 +126,12 @@ def build_parser() -> Parser:
         help="parallel pytest-xdist workers (default 1: in this process)",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="less pytest output")
+    run.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        type=Path,
+        help="finish an interrupted run: rerun only the tests its journal lacks, with its options",
+    )
     report = commands.add_parser(
         "report",
         help="re-render a run's results.json and report.html",
@@ -187,7 +196,7 @@ def expectations_file(options: argparse.Namespace) -> Path | None:
     return path
 
 
-def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
+def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = False) -> list[str]:
     args = [
         *test_args(options.test),
         # The suite's own settings only: a user's pytest.ini or cache must not leak in.
@@ -199,7 +208,8 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
         *("--mikey-problems", str(run_dir / PROBLEMS)),
         *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
-        *("--alluredir", str(run_dir / ALLURE), "--clean-alluredir"),
+        *("--alluredir", str(run_dir / ALLURE)),
+        *(("--mikey-resume",) if resuming else ("--clean-alluredir",)),
         *(("-q", "--tb=no") if options.quiet else ("--tb=short",)),
     ]
     for mode in options.mode:
@@ -219,13 +229,21 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
     return args
 
 
-def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+def prepare(options: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """Check every input of a run before it starts; return its expectations and baseline."""
     profile = load_profile(options.profile)
     check_sut(options.sut, profile)
     expected = expectations_file(options)
     baseline = None if options.baseline is None else Path(options.baseline).resolve()
     if baseline is not None:
-        load_baseline(baseline)  # a bad file stops the run before it starts
+        load_baseline(baseline)
+    return expected, baseline
+
+
+def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    if options.resume is not None:
+        return resume_run(options)
+    expected, baseline = prepare(options)
     out = Path(options.out)
     try:
         run_dir = create_run_dir(out, options.run_id)
@@ -239,13 +257,38 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         profile=options.profile,
         expectations=None if expected is None else str(expected),
         baseline=None if baseline is None else str(baseline),
+        options=resume.stored_options(options, expected, baseline),
     )
-    args = pytest_args(options, run_dir)
+    return execute(run_dir, info, pytest_args(options, run_dir))
+
+
+def execute(run_dir: Path, info: RunInfo, args: list[str]) -> int:
+    """Run pytest, keeping run.json current before and after; then report."""
+    info.pytest_exit, info.finished = None, None
     write_run_info(run_dir, info)
     info.pytest_exit = int(pytest.main(args))
+    nothing_left = info.pytest_exit == pytest.ExitCode.NO_TESTS_COLLECTED
+    if info.resumed and nothing_left and read_journal(run_dir / JOURNAL).results:
+        info.pytest_exit = int(pytest.ExitCode.OK)  # every test already had its result
     info.finished = utc_now()
     write_run_info(run_dir, info)
     return finish(run_dir, info)
+
+
+def resume_run(options: argparse.Namespace) -> int:
+    """`run --resume RUN_DIR`: the tests the journal lacks, with the run's own options."""
+    run_dir: Path = options.resume
+    if not (run_dir / RUN_JSON).is_file():
+        raise CliError(f"--resume {run_dir}: not a run directory (no {RUN_JSON})")
+    defaults = build_parser().parse_args(["run"])
+    resume.check_alone(options, defaults)
+    info = read_run_info(run_dir)
+    stored = resume.resumed_options(info, options, defaults)
+    prepare(stored)
+    if resume.trim_journal(run_dir / JOURNAL):
+        print(f"{PROG}: {JOURNAL}: dropped a last line cut short; its test runs again")
+    info.resumed.append(utc_now())
+    return execute(run_dir, info, pytest_args(stored, run_dir, resuming=True))
 
 
 def finish(run_dir: Path, info: RunInfo) -> int:
@@ -285,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(options)
         status: int = options.handler(options, args)
         return status
-    except (CliError, BaselineError, OSError, ValueError) as exc:
+    except (CliError, OSError, ValueError) as exc:  # BaselineError, ResumeError too
         message = str(exc)
     except KeyboardInterrupt:
         message = "interrupted"

@@ -2,7 +2,7 @@
 
 It builds the SUT named by --sut, marks tests the SUT cannot take part in as
 not applicable, gives each test its verdict (pass, fail, not-applicable,
-expected-deviation, error) with the requirement IDs it cites, and appends
+expected-deviation, unexpected-pass, error) with the requirement IDs it cites, and appends
 one journal line per finished test (schema in conformance/report).
 
 A test listed in the SUT's expectations file (conformance/expectations.py)
@@ -278,7 +278,8 @@ def _verdict(
         return "pass", ""
     exc = call.excinfo
     if hasattr(report, "wasxfail"):  # a failure the expectations file lists
-        return "expected-deviation", (str(exc.value).strip() if exc else str(report.wasxfail))
+        failure = (str(exc.value).strip() or "assertion failed") if exc else str(report.wasxfail)
+        return "expected-deviation", failure
     if report.skipped:
         reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
         reason = reason.removeprefix("Skipped: ")

@@ -6,7 +6,7 @@ Layout (reports/README.md):
     results.json      the whole run (results.schema.json), from the journal
     report.html       the self-contained HTML report, from the journal
     problems.txt      harness problems the plugin found (e.g. a stale expectation), if any
-    junit.xml         pytest's JUnit XML
+    junit.xml         pytest's JUnit XML (from the journal, once the run was resumed)
     allure-results/   allure-pytest's results
 `mikeyconf report RUN_DIR` re-renders results.json and report.html at any time.
 """
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from conformance.report.baseline import Comparison, compare, load_baseline
 from conformance.report.html import render_html
+from conformance.report.junit import render_junit
 from conformance.report.model import (
     CatalogEntry,
     Journal,
@@ -157,4 +158,6 @@ def render_run(run_dir: Path, run: RunInfo, catalog: Mapping[str, CatalogEntry] 
     write_results(run_dir / RESULTS, build_results(run, summary, problems, comparison))
     html = render_html(run, summary, status, problems, comparison)
     (run_dir / HTML).write_text(html, encoding="utf-8")
+    if run.resumed:  # pytest's junit.xml holds only the last part of the run
+        (run_dir / JUNIT).write_text(render_junit(summary.results), encoding="utf-8")
     return Rendered(summary, tuple(problems), status, comparison)
