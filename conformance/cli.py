@@ -2,6 +2,9 @@
 
     mikeyconf run [options]     run the suite (pytest in-process), write the reports,
                                 print the summary last, exit 0 / 1 / 2
+    mikeyconf run --resume RUN_DIR
+                                finish an interrupted run: only the tests its journal
+                                lacks, with its options
     mikeyconf report RUN_DIR    re-render results.json and report.html from a run's journal
 
 Exit status (DESIGN.md "Requirement IDs and verdicts"): 0 when every
@@ -23,12 +26,15 @@ from typing import NoReturn
 
 import pytest
 
+from conformance import expectations, resume
 from conformance.plugin import PACKAGE_DIR
-from conformance.report.model import RunInfo, utc_now
+from conformance.report.baseline import load_baseline
+from conformance.report.model import RunInfo, read_journal, utc_now
 from conformance.report.rundir import (
     ALLURE,
     JOURNAL,
     JUNIT,
+    PROBLEMS,
     RUN_JSON,
     create_run_dir,
     read_run_info,
@@ -43,7 +49,11 @@ from suts.base import Profile
 
 PROG = "mikeyconf"
 
-COMMAND_MODULES: tuple[str, ...] = ("conformance.fuzz.cli",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "conformance.matrix",
+    "conformance.serve",
+    "conformance.fuzz.cli",
+)
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the
 exit status, raising CliError for a user error."""
@@ -95,6 +105,18 @@ def build_parser() -> Parser:
         help="only this test, e.g. 'rfc3830/test_x.py::test_y[z]' (as the report names it)",
     )
     run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
+    expect = run.add_mutually_exclusive_group()
+    expect.add_argument(
+        "--expectations",
+        metavar="FILE",
+        help="the SUT's known deviations (default: suts/expectations/<sut>.json if it exists)",
+    )
+    expect.add_argument("--no-expectations", action="store_true", help="use no expectations file")
+    run.add_argument(
+        "--baseline",
+        metavar="RESULTS",
+        help="an earlier run's results.json: only failures it did not have count",
+    )
     run.add_argument("--show-secrets", action="store_true", help="keep key material in evidence")
     run.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON object)")
     run.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
@@ -108,6 +130,12 @@ def build_parser() -> Parser:
         help="parallel pytest-xdist workers (default 1: in this process)",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="less pytest output")
+    run.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        type=Path,
+        help="finish an interrupted run: rerun only the tests its journal lacks, with its options",
+    )
     report = commands.add_parser(
         "report",
         help="re-render a run's results.json and report.html",
@@ -146,20 +174,33 @@ def check_sut(spec: str, profile: Profile) -> None:
 
 
 def test_args(test_ids: Sequence[str]) -> list[str]:
-    """pytest arguments for --test IDs (relative to the conformance package)."""
-    if not test_ids:
-        return [str(PACKAGE_DIR)]
-    args = []
+    """pytest arguments for --test IDs (relative to the conformance package).
+
+    The whole suite is collected and the plugin keeps the named tests, so that
+    an expectations entry is checked against every test, selected or not.
+    """
+    args = [str(PACKAGE_DIR)]
     for test_id in test_ids:
-        path, sep, rest = test_id.partition("::")
+        path = test_id.partition("::")[0]
         file = (PACKAGE_DIR / path).resolve()
         if not file.is_relative_to(PACKAGE_DIR) or not file.is_file():
             raise CliError(f"--test {test_id}: no such test file in the suite: {path}")
-        args.append(str(file) + sep + rest)
+        args += ["--mikey-test", test_id]
     return args
 
 
-def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
+def expectations_file(options: argparse.Namespace) -> Path | None:
+    """The expectations file of the run, checked before it starts (one-line errors)."""
+    path = expectations.resolve(options.sut, options.expectations, options.no_expectations)
+    if path is not None:
+        try:
+            expectations.load(path, load_catalog())
+        except expectations.ExpectationsError as exc:
+            raise CliError(str(exc)) from None
+    return path
+
+
+def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = False) -> list[str]:
     args = [
         *test_args(options.test),
         # The suite's own settings only: a user's pytest.ini or cache must not leak in.
@@ -169,8 +210,10 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         # assertion rewriting; the test modules themselves are rewritten as usual.
         *("-W", "ignore:Module already imported so cannot be rewritten"),
         *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
+        *("--mikey-problems", str(run_dir / PROBLEMS)),
         *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
-        *("--alluredir", str(run_dir / ALLURE), "--clean-alluredir"),
+        *("--alluredir", str(run_dir / ALLURE)),
+        *(("--mikey-resume",) if resuming else ("--clean-alluredir",)),
         *(("-q", "--tb=no") if options.quiet else ("--tb=short",)),
     ]
     for mode in options.mode:
@@ -185,12 +228,26 @@ def pytest_args(options: argparse.Namespace, run_dir: Path) -> list[str]:
         args += ["--mikey-profile", str(Path(options.profile).resolve())]
     if options.workers != "1":
         args += ["-n", options.workers]
+    path = expectations.resolve(options.sut, options.expectations, options.no_expectations)
+    args += ["--mikey-no-expectations"] if path is None else ["--mikey-expectations", str(path)]
     return args
 
 
-def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+def prepare(options: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """Check every input of a run before it starts; return its expectations and baseline."""
     profile = load_profile(options.profile)
     check_sut(options.sut, profile)
+    expected = expectations_file(options)
+    baseline = None if options.baseline is None else Path(options.baseline).resolve()
+    if baseline is not None:
+        load_baseline(baseline)
+    return expected, baseline
+
+
+def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    if options.resume is not None:
+        return resume_run(options)
+    expected, baseline = prepare(options)
     out = Path(options.out)
     try:
         run_dir = create_run_dir(out, options.run_id)
@@ -202,13 +259,40 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         argv=[PROG, *argv],
         strict=options.strict,
         profile=options.profile,
+        expectations=None if expected is None else str(expected),
+        baseline=None if baseline is None else str(baseline),
+        options=resume.stored_options(options, expected, baseline),
     )
-    args = pytest_args(options, run_dir)
+    return execute(run_dir, info, pytest_args(options, run_dir))
+
+
+def execute(run_dir: Path, info: RunInfo, args: list[str]) -> int:
+    """Run pytest, keeping run.json current before and after; then report."""
+    info.pytest_exit, info.finished = None, None
     write_run_info(run_dir, info)
     info.pytest_exit = int(pytest.main(args))
+    nothing_left = info.pytest_exit == pytest.ExitCode.NO_TESTS_COLLECTED
+    if info.resumed and nothing_left and read_journal(run_dir / JOURNAL).results:
+        info.pytest_exit = int(pytest.ExitCode.OK)  # every test already had its result
     info.finished = utc_now()
     write_run_info(run_dir, info)
     return finish(run_dir, info)
+
+
+def resume_run(options: argparse.Namespace) -> int:
+    """`run --resume RUN_DIR`: the tests the journal lacks, with the run's own options."""
+    run_dir: Path = options.resume
+    if not (run_dir / RUN_JSON).is_file():
+        raise CliError(f"--resume {run_dir}: not a run directory (no {RUN_JSON})")
+    defaults = build_parser().parse_args(["run"])
+    resume.check_alone(options, defaults)
+    info = read_run_info(run_dir)
+    stored = resume.resumed_options(info, options, defaults)
+    prepare(stored)
+    if resume.trim_journal(run_dir / JOURNAL):
+        print(f"{PROG}: {JOURNAL}: dropped a last line cut short; its test runs again")
+    info.resumed.append(utc_now())
+    return execute(run_dir, info, pytest_args(stored, run_dir, resuming=True))
 
 
 def finish(run_dir: Path, info: RunInfo) -> int:
@@ -222,6 +306,8 @@ def finish(run_dir: Path, info: RunInfo) -> int:
         status=rendered.status,
         strict=info.strict,
         problems=rendered.problems,
+        expectations=info.expectations,
+        comparison=rendered.comparison,
     )
     sys.stdout.flush()
     print("\n" + text, flush=True)
@@ -246,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(options)
         status: int = options.handler(options, args)
         return status
-    except (CliError, OSError, ValueError) as exc:
+    except (CliError, OSError, ValueError) as exc:  # BaselineError, ResumeError too
         message = str(exc)
     except KeyboardInterrupt:
         message = "interrupted"
@@ -255,8 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # `python -m conformance.cli` runs a copy of this module named __main__; subcommand
-    # modules raise conformance.cli.CliError, the class the importable module's main catches.
-    from conformance.cli import main as package_main
+    # `python -m conformance.cli`: run the importable module's main, so that the CliError
+    # which subcommand modules import from conformance.cli is the one main() catches.
+    from conformance.cli import main as canonical_main
 
-    sys.exit(package_main())
+    sys.exit(canonical_main())

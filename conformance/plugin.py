@@ -2,8 +2,12 @@
 
 It builds the SUT named by --sut, marks tests the SUT cannot take part in as
 not applicable, gives each test its verdict (pass, fail, not-applicable,
-expected-deviation, error) with the requirement IDs it cites, and appends
+expected-deviation, unexpected-pass, error) with the requirement IDs it cites, and appends
 one journal line per finished test (schema in conformance/report).
+
+A test listed in the SUT's expectations file (conformance/expectations.py)
+is marked strict xfail: its failure is an expected-deviation and its pass an
+unexpected-pass; pytest, junit.xml and allure see them as xfail and XPASS.
 
 Markers a conformance test carries:
     @pytest.mark.requirement("RFC3830-5.4-replay", ...)  IDs from the catalog
@@ -16,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -23,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from conformance import expectations
 from conformance.evidence import Evidence
+from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
 
 if TYPE_CHECKING:
     from conformance.requirements import Requirement
@@ -47,6 +54,8 @@ def load() -> dict[str, Requirement]:
 _evidence_key = pytest.StashKey[Evidence]()
 _phases_key = pytest.StashKey[list[tuple[str, str, str]]]()
 _started_key = pytest.StashKey[float]()
+_expectations_key = pytest.StashKey[expectations.Expectations | None]()
+_deviation_key = pytest.StashKey[expectations.Deviation]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,6 +67,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mikey-show-secrets", action="store_true", help="keys in evidence")
     group.addoption("--mikey-profile", default=None, help="SUT profile (PIXIT) JSON file")
     group.addoption("--mikey-journal", default=None, help="append results (JSON lines) here")
+    group.addoption(
+        "--mikey-expectations", default=None, help="the SUT's known deviations (JSON file)"
+    )
+    group.addoption(
+        "--mikey-no-expectations",
+        action="store_true",
+        help="ignore suts/expectations/<sut>.json",
+    )
+    group.addoption(
+        "--mikey-test", action="append", default=[], help="run only this test ID (or its prefix)"
+    )
+    group.addoption(
+        "--mikey-resume",
+        action="store_true",
+        help="skip the tests the --mikey-journal already holds a result of",
+    )
+    group.addoption(
+        "--mikey-problems", default=None, help="append harness problems (lines) to this file"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,6 +101,16 @@ def pytest_configure(config: pytest.Config) -> None:
     for role in config.getoption("--mikey-role"):
         if role not in {r.value for r in Role}:
             raise pytest.UsageError(f"unknown role {role!r}")
+    path = expectations.resolve(
+        config.getoption("--sut"),
+        config.getoption("--mikey-expectations"),
+        config.getoption("--mikey-no-expectations"),
+    )
+    try:
+        found = None if path is None else expectations.load(path, load())
+    except expectations.ExpectationsError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_expectations_key] = found
 
 
 def _marker_arg(item: pytest.Item, name: str) -> str | None:
@@ -93,12 +131,17 @@ def pytest_collection_modifyitems(
 ) -> None:
     modes = set(config.getoption("--mikey-mode"))
     roles = set(config.getoption("--mikey-role"))
+    tests = config.getoption("--mikey-test")
+    done = _finished_tests(config)
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
+    suite: list[str] = []
     for item in items:
         if not _is_conformance(item):
             keep.append(item)
             continue
+        test_id = conformance_test_id(item)
+        suite.append(test_id)
         catalog = load()
         unknown = [r for r in requirement_ids(item) if r not in catalog]
         if unknown or not requirement_ids(item):
@@ -111,11 +154,61 @@ def pytest_collection_modifyitems(
         if mode not in MODES:
             raise pytest.UsageError(f"{item.nodeid}: missing or unknown mode marker {mode!r}")
         _label(item, catalog)
+        _expect(item, test_id)
         selected = (not modes or mode in modes) and (not roles or role in roles)
+        selected = selected and _chosen(test_id, tests) and test_id not in done
         (keep if selected else drop).append(item)
+    _check_expectations(config, suite)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _chosen(test_id: str, tests: list[str]) -> bool:
+    """Whether --mikey-test selects `test_id`: the same ID, or its file or function."""
+    return not tests or any(test_id == t or test_id.startswith((t + "::", t + "[")) for t in tests)
+
+
+def _finished_tests(config: pytest.Config) -> set[str]:
+    """With --mikey-resume, the tests the journal already holds a result of."""
+    path = config.getoption("--mikey-journal")
+    if not config.getoption("--mikey-resume") or path is None:
+        return set()
+    return {r.test_id for r in read_journal(Path(path)).results}
+
+
+def _expect(item: pytest.Item, test_id: str) -> None:
+    """Mark a test the expectations file lists: strict xfail, failures only."""
+    found = item.config.stash.get(_expectations_key, None)
+    deviation = found.match(test_id) if found else None
+    if found is None or deviation is None:
+        return
+    item.stash[_deviation_key] = deviation
+    reason = f"known deviation ({found.path.name} {deviation.describe()}): {deviation.reason}"
+    # A harness error (any other exception) stays an error: only failures are expected.
+    item.add_marker(pytest.mark.xfail(reason=reason, strict=True, raises=_FAILURES))
+    item.add_marker(pytest.mark.allure_label("expected-deviation", label_type="tag"))
+
+
+def _check_expectations(config: pytest.Config, suite: list[str]) -> None:
+    """An entry matching no test of the suite is a harness problem (DESIGN.md)."""
+    found = config.stash.get(_expectations_key, None)
+    if found is None:
+        return
+    for deviation in found.unmatched(suite):
+        harness_problem(
+            config,
+            f"expectations {found.path}: {deviation.describe()} matches no test in the suite",
+        )
+
+
+def harness_problem(config: pytest.Config, text: str) -> None:
+    """Record a problem with the run itself (not with one test): --mikey-problems."""
+    path = config.getoption("--mikey-problems")
+    if path is None:
+        raise pytest.UsageError(text)
+    with open(path, "a", encoding="utf-8") as problems:
+        problems.write(" ".join(text.split()) + "\n")
 
 
 def _label(item: pytest.Item, catalog: dict[str, Requirement]) -> None:
@@ -175,23 +268,29 @@ def evidence(request: pytest.FixtureRequest) -> Evidence:
     return found
 
 
-def _verdict(when: str, report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[str, str]:
+_FAILURES = (AssertionError, SutFailure)
+"""What a test raises when the SUT fails it; anything else is a harness error."""
+
+
+def _verdict(
+    when: str, report: pytest.TestReport, call: pytest.CallInfo[None], expected: bool
+) -> tuple[str, str]:
     if report.passed:
         return "pass", ""
+    exc = call.excinfo
+    if hasattr(report, "wasxfail"):  # a failure the expectations file lists
+        failure = (str(exc.value).strip() or "assertion failed") if exc else str(report.wasxfail)
+        return "expected-deviation", failure
     if report.skipped:
         reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
         reason = reason.removeprefix("Skipped: ")
         return "not-applicable", reason.removeprefix(NOT_APPLICABLE)
-    exc = call.excinfo
     text = str(exc.value) if exc is not None else str(report.longrepr)
-    if hasattr(report, "wasxfail"):
-        return "expected-deviation", str(report.wasxfail)
-    if when == "call" and exc is not None and isinstance(exc.value, AssertionError | SutFailure):
+    if expected and when == "call" and exc is None:  # strict xfail: XPASS
+        return "unexpected-pass", "passed, but the expectations file lists it as a deviation"
+    if when == "call" and exc is not None and isinstance(exc.value, _FAILURES):
         return "fail", text.strip() or "assertion failed"
     return "error", f"{when}: {exc.typename if exc else 'error'}: {text}".strip()
-
-
-RANK = {"error": 4, "fail": 3, "expected-deviation": 2, "pass": 1, "not-applicable": 0}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -204,13 +303,14 @@ def pytest_runtest_makereport(
         return
     phases = item.stash.setdefault(_phases_key, [])
     item.stash.setdefault(_started_key, time.monotonic())
-    phases.append((call.when, *_verdict(call.when, report, call)))
+    expected = _deviation_key in item.stash
+    phases.append((call.when, *_verdict(call.when, report, call, expected)))
     if call.when == "teardown":
         report.mikey_result = json.dumps(_result(item, phases))  # type: ignore[attr-defined]
 
 
 def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, Any]:
-    _, verdict, reason = max(phases, key=lambda p: RANK[p[1]])
+    _, verdict, reason = max(phases, key=lambda p: SEVERITY[p[1]])
     if verdict == "pass" and any(v == "not-applicable" for _, v, _ in phases):
         verdict, reason = next((v, r) for _, v, r in phases if v == "not-applicable")
     config = item.config
@@ -221,8 +321,10 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
     test_id = conformance_test_id(item)
     sut_spec = config.getoption("--sut")
     doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines()
+    deviation = item.stash.get(_deviation_key, None)
+    found = config.stash.get(_expectations_key, None)
     return {
-        "schema": 1,
+        "schema": JOURNAL_SCHEMA,
         "test_id": test_id,
         "title": doc[0] if doc else item.name,
         "requirements": ids,
@@ -232,10 +334,19 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
         "verdict": verdict,
         "reason": reason,
         "evidence": evidence.to_json(config.getoption("--mikey-show-secrets")),
-        "replay": f"mikeyconf run --sut {sut_spec} --test '{test_id}'",
+        "replay": f"mikeyconf run --sut {shlex.quote(sut_spec)} --test {shlex.quote(test_id)}",
         "duration_s": round(time.monotonic() - item.stash[_started_key], 6),
         "sut": sut_spec,
         "worker": os.environ.get("PYTEST_XDIST_WORKER"),
+        "expectation": None
+        if deviation is None or found is None
+        else {
+            "file": str(found.path),
+            "entry": deviation.number,
+            "test": deviation.test,
+            "requirements": list(deviation.requirements),
+            "reason": deviation.reason,
+        },
     }
 
 

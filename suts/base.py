@@ -43,6 +43,9 @@ class Capabilities:
     """The SUT can report the SRTP master key and salt it derived (srtp_keys)."""
     updates: bool = False
     """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
+    provisionable: bool = True
+    """A second instance built with another profile takes that profile (identities,
+    keys). False for a fixed device: tests that need other provisioning do not apply."""
 
 
 @dataclass(frozen=True)

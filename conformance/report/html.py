@@ -2,9 +2,11 @@
 
 The header says what was run against what and the exit status; the matrix
 shows modes x requirement sections (the worst verdict of each cell with its
-counts); a table lists every cited requirement with its quoted sentence; and
-each test that did not pass shows its reason, its evidence (the bytes both
-ways, hex and decoded) and the one command that replays it.
+counts); a table lists every cited requirement with its quoted sentence; a
+section lists the SUT's expected deviations with their reasons (and the
+listed tests that passed); and each test that did not pass shows its reason,
+its evidence (the bytes both ways, hex and decoded) and the one command that
+replays it.
 Every string from a run is escaped: SUT output can be hostile.
 """
 
@@ -17,8 +19,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from conformance.report.baseline import Comparison, exit_meaning
 from conformance.report.model import (
-    EXIT_MEANING,
     VERDICTS,
     Result,
     RunInfo,
@@ -45,6 +47,8 @@ $problems
 $matrix
 <h2>Requirements</h2>
 $requirements
+<h2>Expected deviations</h2>
+$deviations
 <h2>Tests that did not pass</h2>
 $details
 <h2>All tests</h2>
@@ -70,7 +74,7 @@ def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
     return f"<table{cls}>\n<tr>{head_html}</tr>\n" + "\n".join(rows) + "\n</table>"
 
 
-def header(run: RunInfo, summary: Summary, status: int) -> str:
+def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison | None) -> str:
     totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
     rows = [
         ("SUT", run.sut + (f" (profile {run.profile})" if run.profile else "")),
@@ -82,10 +86,22 @@ def header(run: RunInfo, summary: Summary, status: int) -> str:
         ("Tests", f"{len(summary.results)}: {totals or 'none'}"),
         ("Strict", "yes: SHOULD-level failures count" if run.strict else "no"),
     ]
+    if run.expectations:
+        rows.append(("Expectations", run.expectations))
+    if comparison is not None:
+        rows.append(
+            (
+                "Baseline",
+                f"{comparison.baseline.path} (run {comparison.baseline.run_id}): "
+                f"{len(comparison.new)} new failure(s) (counted: "
+                f"{', '.join(comparison.new) or 'none'}), {len(comparison.known)} also "
+                f"failing in the baseline (not counted), {len(comparison.fixed)} fixed",
+            )
+        )
     body = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     body += (
         f'\n<tr><th>Exit status</th><td class="v status-{status}">'
-        f"{status}: {esc(EXIT_MEANING[status])}</td></tr>"
+        f"{status}: {esc(exit_meaning(status, comparison))}</td></tr>"
     )
     return f'<table class="meta">\n{body}\n</table>'
 
@@ -207,7 +223,7 @@ def test_detail(result: Result, anchor: str) -> str:
     return "\n".join(parts)
 
 
-DETAILED = ("error", "fail", "expected-deviation")
+DETAILED = ("error", "fail", "unexpected-pass", "expected-deviation")
 """Verdicts shown with evidence; not-applicable ones carry their reason in the test list."""
 
 
@@ -224,7 +240,39 @@ def tests_table(results: Sequence[Result], anchors: dict[str, str]) -> str:
     return table(["Test", "Mode", "Role", "Verdict", "Seconds", "Reason"], rows)
 
 
-def render_html(run: RunInfo, summary: Summary, status: int, problems: Sequence[str]) -> str:
+def deviations_table(run: RunInfo, summary: Summary, anchors: dict[str, str]) -> str:
+    """The tests the expectations file lists: why each may fail, and what happened."""
+    listed = [r for r in summary.results if r.expectation is not None]
+    if not listed:
+        used = f"none of the tests {esc(run.expectations)} lists ran" if run.expectations else ""
+        return f"<p>None{': ' + used if used else ''}.</p>"
+    rows = []
+    for r in listed:
+        entry = r.expectation or {}
+        reqs = "<br>".join(f"<code>{esc(i)}</code>" for i in entry.get("requirements", []))
+        outcome = (
+            "passed: the SUT no longer deviates; remove the entry"
+            if r.verdict == "unexpected-pass"
+            else r.reason
+        )
+        rows.append(
+            f"<tr><td><code>{test_link(r.test_id, anchors)}</code></td>{verdict_cell(r.verdict)}"
+            f"<td>{reqs}</td><td>{esc(entry.get('reason', ''))}</td><td>{esc(outcome)}</td></tr>"
+        )
+    intro = (
+        f"<p>Listed in <code>{esc(run.expectations)}</code>: failures reported apart, not"
+        " counted; a listed test that passes counts as a failure.</p>\n"
+    )
+    return intro + table(["Test", "Verdict", "Requirements", "Reason", "Outcome"], rows)
+
+
+def render_html(
+    run: RunInfo,
+    summary: Summary,
+    status: int,
+    problems: Sequence[str],
+    comparison: Comparison | None = None,
+) -> str:
     """The whole report page."""
     detailed = [r for r in summary.results if r.verdict in DETAILED]
     detailed.sort(key=lambda r: DETAILED.index(r.verdict))
@@ -233,10 +281,11 @@ def render_html(run: RunInfo, summary: Summary, status: int, problems: Sequence[
     return PAGE.substitute(
         title=esc(f"{run.sut}, run {run.run_id}"),
         css=CSS_PATH.read_text(encoding="utf-8"),
-        header=header(run, summary, status),
+        header=header(run, summary, status, comparison),
         problems=problems_block(problems),
         matrix=matrix(summary),
         requirements=requirements_table(summary, anchors),
+        deviations=deviations_table(run, summary, anchors),
         details=details or ("<p>None.</p>" if summary.results else "<p>No test ran.</p>"),
         tests=tests_table(summary.results, anchors),
     )

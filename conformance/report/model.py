@@ -2,8 +2,10 @@
 RunInfo of a run, and the Summary the renderers and the exit status read.
 
 DESIGN.md "Requirement IDs and verdicts": a requirement's verdict is the worst
-of its tests' (error > fail > expected-deviation > pass > not-applicable);
-SHOULD-level failures are reported apart and count only with --strict; the
+of its tests' (error > fail > unexpected-pass > expected-deviation > pass >
+not-applicable); SHOULD-level failures are reported apart and count only with
+--strict; expected deviations (the SUT's expectations file) are reported apart
+and never count, while an unexpected pass always does (strict xfail); the
 exit status is non-zero only on an unexpected failure or a harness error.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import platform as host
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +22,23 @@ from typing import Any, Protocol
 
 import conformance
 
-JOURNAL_SCHEMA = 1
-"""The journal record format this module reads (the record's "schema" field)."""
+JOURNAL_SCHEMA = 2
+"""The journal record format the plugin writes (the record's "schema" field).
 
-VERDICTS = ("pass", "fail", "expected-deviation", "not-applicable", "error")
+2 added the verdict unexpected-pass and the record's "expectation"."""
+JOURNAL_SCHEMAS_READ = (1, 2)
+
+VERDICTS = ("pass", "fail", "unexpected-pass", "expected-deviation", "not-applicable", "error")
 """Every verdict, in the order tables show them."""
 
-SEVERITY = {"error": 4, "fail": 3, "expected-deviation": 2, "pass": 1, "not-applicable": 0}
+SEVERITY = {
+    "error": 5,
+    "fail": 4,
+    "unexpected-pass": 3,
+    "expected-deviation": 2,
+    "pass": 1,
+    "not-applicable": 0,
+}
 """Worst verdict wins: the higher, the worse."""
 
 BINDING_LEVELS = frozenset({"MUST", "MUST NOT"})
@@ -79,13 +91,16 @@ class Result:
     duration_s: float = 0.0
     sut: str = ""
     worker: str | None = None
+    expectation: dict[str, Any] | None = None
+    """The expectations file's entry covering this test (file, entry, test,
+    requirements, reason), if any."""
 
     @classmethod
     def from_json(cls, data: object) -> Result:
         """Read one journal record; raises ValueError saying what is wrong."""
         if not isinstance(data, dict):
             raise ValueError("a record must be a JSON object")
-        if data.get("schema") != JOURNAL_SCHEMA:
+        if data.get("schema") not in JOURNAL_SCHEMAS_READ:
             raise ValueError(f"unsupported record schema {data.get('schema')!r}")
         for key in ("test_id", "verdict"):
             if not isinstance(data.get(key), str) or not data[key]:
@@ -98,6 +113,9 @@ class Result:
         evidence = data.get("evidence", {})
         if not isinstance(evidence, dict):
             raise ValueError("evidence must be a JSON object")
+        expectation = data.get("expectation")
+        if expectation is not None and not isinstance(expectation, dict):
+            raise ValueError("expectation must be a JSON object or null")
         return cls(
             test_id=data["test_id"],
             title=str(data.get("title") or data["test_id"]),
@@ -112,6 +130,7 @@ class Result:
             duration_s=float(data.get("duration_s") or 0.0),
             sut=str(data.get("sut") or ""),
             worker=_opt_str(data.get("worker")),
+            expectation=expectation,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -179,6 +198,14 @@ class RunInfo:
     profile: str | None = None
     pytest_exit: int | None = None
     """pytest's exit code, once the run has finished."""
+    expectations: str | None = None
+    """The SUT's expectations file the run used, if any."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The run's options, paths made absolute: what `mikeyconf run --resume` reuses."""
+    baseline: str | None = None
+    """The baseline results.json the run is compared with, if any."""
+    resumed: list[str] = field(default_factory=list)
+    """When the run was resumed (UTC), oldest first."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -239,6 +266,25 @@ class Summary:
         return [r for r in self.results if r.verdict == "fail" and not is_binding(r.level)]
 
     @property
+    def unexpected_passes(self) -> list[Result]:
+        """Listed as known deviations, yet passed: these always count (strict xfail)."""
+        return [r for r in self.results if r.verdict == "unexpected-pass"]
+
+    @property
+    def deviations(self) -> list[Result]:
+        """Failures the SUT's expectations file lists: reported apart, never counted."""
+        return [r for r in self.results if r.verdict == "expected-deviation"]
+
+    def counted_failures(self, strict: bool) -> list[Result]:
+        """The tests that make the run fail (exit status 1)."""
+        return [
+            r
+            for r in self.results
+            if r.verdict == "unexpected-pass"
+            or (r.verdict == "fail" and (strict or is_binding(r.level)))
+        ]
+
+    @property
     def applicable(self) -> int:
         """How many tests the SUT took part in (every verdict but not-applicable)."""
         return len(self.results) - self.totals["not-applicable"]
@@ -278,17 +324,20 @@ def summarize(results: Sequence[Result], catalog: Mapping[str, CatalogEntry] | N
     return Summary(tuple(results), by_mode, totals, requirements)
 
 
-def exit_status(summary: Summary, strict: bool, harness_failed: bool) -> int:
+def exit_status(
+    summary: Summary, strict: bool, harness_failed: bool, known: Collection[str] = ()
+) -> int:
     """0: every applicable test passed; 1: a test failed; 2: a harness error.
 
     2 wins: an "error" verdict, a harness failure (pytest interrupted, internal
     or usage error, a corrupt journal) or no applicable test run at all (a
     run that checked nothing must not pass a CI gate). SHOULD-level failures
-    count only when `strict`.
+    count only when `strict`. Failures of the tests in `known` (the failures
+    of a baseline run) do not count.
     """
     if harness_failed or summary.errors or not summary.applicable:
         return EXIT_HARNESS
-    if summary.failures or (strict and summary.should_failures):
+    if any(r.test_id not in known for r in summary.counted_failures(strict)):
         return EXIT_FAILED
     return EXIT_OK
 

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from conformance.report.baseline import Comparison, exit_meaning
 from conformance.report.model import (
-    EXIT_MEANING,
     RunInfo,
     Summary,
     exit_status,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added the verdict unexpected-pass, expectations, the baseline and the run's options."""
 SUITE_NAME = "mikey-conformance"
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 
@@ -30,9 +31,15 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-def build_results(run: RunInfo, summary: Summary, problems: Sequence[str]) -> dict[str, Any]:
+def build_results(
+    run: RunInfo,
+    summary: Summary,
+    problems: Sequence[str],
+    comparison: Comparison | None = None,
+) -> dict[str, Any]:
     """The results.json document for `summary` (problems: harness failures)."""
-    status = exit_status(summary, run.strict, harness_failed=bool(problems))
+    known = comparison.known if comparison else ()
+    status = exit_status(summary, run.strict, harness_failed=bool(problems), known=known)
     return {
         "schema_version": SCHEMA_VERSION,
         "suite": {"name": SUITE_NAME, "version": run.suite_version},
@@ -44,10 +51,14 @@ def build_results(run: RunInfo, summary: Summary, problems: Sequence[str]) -> di
             "by_mode": summary.by_mode,
             "failures": len(summary.failures),
             "should_failures": len(summary.should_failures),
+            "unexpected_passes": len(summary.unexpected_passes),
+            "expected_deviations": len(summary.deviations),
+            "expectations": run.expectations,
+            "baseline": comparison.to_json() if comparison else None,
             "strict": run.strict,
             "harness_problems": list(problems),
             "exit_status": status,
-            "exit_meaning": EXIT_MEANING[status],
+            "exit_meaning": exit_meaning(status, comparison),
         },
         "requirements": {
             req.id: {

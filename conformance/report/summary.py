@@ -1,7 +1,8 @@
 """The text summary `mikeyconf run` prints last (DESIGN.md: "The summary prints last").
 
 A mode x verdict table, the failing requirement IDs (MUST-level apart from
-SHOULD-level), harness problems, one replay command per failure, where the
+SHOULD-level), the expected deviations with their reasons and the unexpected
+passes (apart from the failures), harness problems, one replay command per failure, where the
 report is, and what the exit status means.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from conformance.report.baseline import Comparison, baseline_lines, exit_meaning
 from conformance.report.model import (
-    EXIT_MEANING,
     VERDICTS,
     Result,
     Summary,
@@ -61,6 +62,8 @@ def format_summary(
     status: int,
     strict: bool,
     problems: Sequence[str] = (),
+    expectations: str | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
     """The summary text (no trailing newline)."""
     lines = [
@@ -75,21 +78,40 @@ def format_summary(
     if should:
         counted = "counted (--strict)" if strict else "not counted; --strict counts them"
         lines += ["", f"SHOULD-level requirements not met ({counted}):", *should]
+    lines += _expectation_lines(summary, expectations)
     if summary.errors:
         lines += ["", "Harness errors:"]
         lines += [f"  {r.test_id}: {_one_line(r.reason)}" for r in summary.errors[:MAX_REPLAYS]]
     if problems:
         lines += ["", "Harness problems:", *(f"  {p}" for p in problems)]
-    failed = [r for r in summary.results if r.verdict in ("fail", "error")]
+    lines += baseline_lines(comparison, MAX_REPLAYS)
+    failed = [r for r in summary.results if r.verdict in ("fail", "error", "unexpected-pass")]
     if failed:
         lines += ["", "Replay a failure:", *_replays(failed)]
     lines += [
         "",
         f"Report: {run_dir / 'report.html'}",
         f"        (also results.json, junit.xml, allure-results/ in {run_dir})",
-        f"Exit status {status}: {EXIT_MEANING[status]}.",
+        f"Exit status {status}: {exit_meaning(status, comparison)}.",
     ]
     return "\n".join(lines)
+
+
+def _expectation_lines(summary: Summary, expectations: str | None) -> list[str]:
+    """Expected deviations (not counted) and unexpected passes (counted), apart."""
+    where = f" in {expectations}" if expectations else ""
+    lines: list[str] = []
+    if summary.deviations:
+        lines += ["", f"Expected deviations (listed{where}; not counted):"]
+        for r in summary.deviations[:MAX_REPLAYS]:
+            why = (r.expectation or {}).get("reason", "")
+            lines.append(f"  {r.test_id}: {_one_line(str(why), 120)}")
+        if len(summary.deviations) > MAX_REPLAYS:
+            lines.append(f"  ... and {len(summary.deviations) - MAX_REPLAYS} more (see the report)")
+    if summary.unexpected_passes:
+        lines += ["", f"Unexpected passes (listed{where} as deviations; counted, remove them):"]
+        lines += [f"  {r.test_id}" for r in summary.unexpected_passes]
+    return lines
 
 
 def _one_line(text: str, limit: int = 160) -> str:

@@ -252,6 +252,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "key_types": sorted(code(k) for k in caps.key_types),
         "exports_keys": caps.exports_keys,
         "updates": caps.updates,
+        "provisionable": caps.provisionable,
     }
 
 
@@ -268,7 +269,7 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     for key, cls in (("encr_algs", EncrAlg), ("mac_algs", MacAlg), ("key_types", KeyType)):
         if key in body:
             optional[key] = codes_from(cls, body[key], f"capabilities.{key}")
-    for key in ("exports_keys", "updates"):
+    for key in ("exports_keys", "updates", "provisionable"):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")
     return Capabilities(

@@ -128,7 +128,9 @@ def test_test_ids_are_relative_to_the_conformance_package(tmp_path: Path) -> Non
     assert TEST_FILE is not None
     test_id = TEST_FILE.relative_to(PACKAGE_DIR).as_posix() + "::test_x[aes-cm]"
     options = build_parser().parse_args(["run", "--test", test_id])
-    assert pytest_args(options, tmp_path)[0] == f"{TEST_FILE}::test_x[aes-cm]"
+    args = pytest_args(options, tmp_path)
+    assert args[0] == str(PACKAGE_DIR)  # the whole suite is collected; the plugin selects
+    assert ("--mikey-test", test_id) in list(pairwise(args))
 
 
 def run_dir_with(tmp_path: Path, records: list[dict[str, object]], pytest_exit: int) -> Path:
@@ -169,3 +171,19 @@ def test_report_of_no_run_directory(capsys: pytest.CaptureFixture[str], tmp_path
     assert "not a run directory (no run.json)" in one_line_error(capsys, ["report", str(tmp_path)])
     write(tmp_path / "run.json", "{")
     assert "run.json" in one_line_error(capsys, ["report", str(tmp_path)])
+
+
+def test_pytest_gets_the_expectations_file(tmp_path: Path) -> None:
+    def args(*argv: str) -> list[tuple[str, str]]:
+        return list(pairwise(pytest_args(build_parser().parse_args(["run", *argv]), tmp_path)))
+
+    given = str((tmp_path / "x.json").resolve())
+    assert ("--mikey-expectations", given) in args("--expectations", str(tmp_path / "x.json"))
+    assert ("--mikey-no-expectations", "--mikey-problems") not in args()
+    assert args("--no-expectations")[-1][1] == "--mikey-no-expectations"
+    assert args("--sut", "m:f")[-1][1] == "--mikey-no-expectations"  # no default file for m:f
+
+
+def test_expectations_options_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line_error(capsys, ["run", "--expectations", "x.json", "--no-expectations"])
+    assert "not allowed with argument" in line

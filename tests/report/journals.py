@@ -45,11 +45,12 @@ def record(
     role: str | None = "responder",
     reason: str = "",
     evidence: dict[str, Any] | None = None,
+    expectation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One journal record as the plugin writes it (team contract, schema 1)."""
+    """One journal record as the plugin writes it (team contract, schema 2)."""
     test_id = f"rfc3830/test_psk_responder.py::{name}"
     return {
-        "schema": 1,
+        "schema": 2,
         "test_id": test_id,
         "title": f"{name} does what the RFC says",
         "requirements": list(requirements),
@@ -63,6 +64,7 @@ def record(
         "duration_s": 0.012,
         "sut": "builtin",
         "worker": None,
+        "expectation": expectation,
     }
 
 
@@ -89,6 +91,18 @@ def mixed() -> list[dict[str, Any]]:
         record("test_known_bug", "expected-deviation", [HDR], mode="codec", role="decoder"),
         record("test_skew", "fail", [SKEW], level="SHOULD", reason="skew of 1 h accepted"),
     ]
+
+
+EXPECTATIONS = "suts/expectations/mutant.json"
+
+
+def listed(
+    name: str, verdict: str, why: str = "RFC 3830 5.3: the SUT skips the MAC"
+) -> dict[str, Any]:
+    """A record of a test the expectations file lists (verdict: expected-deviation or
+    unexpected-pass)."""
+    entry = {"file": EXPECTATIONS, "entry": 1, "test": "*", "requirements": [MAC], "reason": why}
+    return record(name, verdict, reason="wrong MAC accepted", expectation=entry)
 
 
 def write_journal(path: Path, records: Iterable[dict[str, Any]], tail: str = "") -> Path:

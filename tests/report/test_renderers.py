@@ -11,10 +11,21 @@ import jsonschema
 import pytest
 
 from conformance.report.html import render_html
-from conformance.report.model import Result, RunInfo, Summary, exit_status, summarize
+from conformance.report.model import VERDICTS, Result, RunInfo, Summary, exit_status, summarize
 from conformance.report.results_json import build_results, load_schema, write_results
 from conformance.report.summary import MAX_REPLAYS, format_summary
-from tests.report.journals import CATALOG, HDR, MAC, REPLAY, SKEW, exchange, mixed, record
+from tests.report.journals import (
+    CATALOG,
+    EXPECTATIONS,
+    HDR,
+    MAC,
+    REPLAY,
+    SKEW,
+    exchange,
+    listed,
+    mixed,
+    record,
+)
 
 HOSTILE = "<script>alert('x')</script>&"
 
@@ -43,7 +54,7 @@ def test_results_json_follows_its_schema(tmp_path: Path, problems: list[str]) ->
     write_results(path, build_results(run_info(pytest_exit=1), summary, problems))
     document = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(load_schema()).validate(document)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["requirements"][MAC]["verdict"] == "fail"
     assert document["requirements"][SKEW]["level"] == "SHOULD"
     assert document["summary"]["by_verdict"]["error"] == 1
@@ -89,7 +100,7 @@ def test_html_matrix_has_a_cell_per_mode_and_section() -> None:
 def test_html_cells_and_rows_are_coloured_by_verdict() -> None:
     page = render(mixed())
     assert '<td class="v v-fail">fail<small>1 pass, 1 fail</small></td>' in page
-    for verdict in ("pass", "fail", "error", "expected-deviation", "not-applicable"):
+    for verdict in VERDICTS:
         assert f".v-{verdict} {{" in page
 
 
@@ -157,11 +168,13 @@ def test_summary_table_lists_modes_and_verdict_columns() -> None:
         summary, sut="builtin", run_id="r1", run_dir=Path("reports/r1"), status=2, strict=False
     )
     lines = text.splitlines()
-    head = lines.index("mode   pass  fail  expected-deviation  not-applicable  error")
-    assert lines[head + 1].split() == ["codec", "1", "0", "1", "0", "0"]
-    assert lines[head + 2].split() == ["DH", "0", "0", "0", "1", "0"]
-    assert lines[head + 3].split() == ["PSK", "1", "2", "0", "0", "1"]
-    assert lines[head + 4].split() == ["total", "2", "2", "1", "1", "1"]
+    head = lines.index(
+        "mode   pass  fail  unexpected-pass  expected-deviation  not-applicable  error"
+    )
+    assert lines[head + 1].split() == ["codec", "1", "0", "0", "1", "0", "0"]
+    assert lines[head + 2].split() == ["DH", "0", "0", "0", "0", "1", "0"]
+    assert lines[head + 3].split() == ["PSK", "1", "2", "0", "0", "0", "1"]
+    assert lines[head + 4].split() == ["total", "2", "2", "0", "1", "1", "1"]
 
 
 def test_summary_separates_should_level_failures_and_ends_with_the_status() -> None:
@@ -193,3 +206,40 @@ def test_summary_prints_one_replay_per_failure_up_to_a_limit() -> None:
     assert len(replays) == MAX_REPLAYS
     assert "... and 3 more (see the report)" in text
     assert text.splitlines()[-1] == "Exit status 1: a conformance test failed."
+
+
+def test_deviations_are_reported_apart_and_unexpected_passes_count() -> None:
+    records = [
+        record("a"),
+        listed("test_known", "expected-deviation", why="RFC 3830 5.3 says <verify>"),
+        listed("test_fixed", "unexpected-pass"),
+    ]
+    summary = summary_of(records)
+    assert [r.test_id.rsplit(":", 1)[1] for r in summary.deviations] == ["test_known"]
+    assert exit_status(summary, strict=False, harness_failed=False) == 1
+    assert exit_status(summary_of(records[:2]), strict=False, harness_failed=False) == 0
+    page = render_html(run_info(expectations=EXPECTATIONS), summary, 1, [])
+    section = page.split("<h2>Expected deviations</h2>", 1)[1].split("<h2>", 1)[0]
+    assert f"Listed in <code>{EXPECTATIONS}</code>" in section
+    assert "RFC 3830 5.3 says &lt;verify&gt;" in section and "wrong MAC accepted" in section
+    assert "passed: the SUT no longer deviates; remove the entry" in section
+    assert section.count("<tr>") == 3  # the head and the two listed tests
+    text = format_summary(
+        summary, sut="m", run_id="r", run_dir=Path("r"), status=1, strict=False,
+        expectations=EXPECTATIONS,
+    )  # fmt: skip
+    deviations = text.split(f"Expected deviations (listed in {EXPECTATIONS}; not counted):\n")[1]
+    assert deviations.startswith("  rfc3830/test_psk_responder.py::test_known: RFC 3830 5.3 says")
+    assert "counted, remove them):\n  rfc3830/test_psk_responder.py::test_fixed" in text
+    assert "Failing requirements" not in text
+    document = build_results(run_info(expectations=EXPECTATIONS), summary, [])
+    jsonschema.Draft202012Validator(load_schema()).validate(document)
+    assert document["summary"]["unexpected_passes"] == 1
+    assert document["summary"]["expected_deviations"] == 1
+    assert document["results"][1]["expectation"]["reason"] == "RFC 3830 5.3 says <verify>"
+
+
+def test_a_run_without_deviations_says_so() -> None:
+    assert "<h2>Expected deviations</h2>\n<p>None.</p>" in render([record("a")])
+    page = render_html(run_info(expectations="x.json"), summary_of([record("a")]), 0, [])
+    assert "<p>None: none of the tests x.json lists ran.</p>" in page

@@ -12,6 +12,7 @@ from conformance.report.model import Journal, Result, RunInfo, summarize
 from conformance.report.rundir import (
     HTML,
     JOURNAL,
+    PROBLEMS,
     RESULTS,
     create_run_dir,
     harness_problems,
@@ -124,3 +125,13 @@ def test_render_run_counts_should_failures_when_the_run_was_strict(tmp_path: Pat
     strict = RunInfo(run_id="r", sut="builtin", argv=[], pytest_exit=1, strict=True)
     assert render_run(tmp_path, lax, CATALOG).status == 0
     assert render_run(tmp_path, strict, CATALOG).status == 1
+
+
+def test_problems_the_plugin_wrote_are_harness_problems_each_once(tmp_path: Path) -> None:
+    stale = "expectations x.json: entry 2 ('a.py::t') matches no test in the suite"
+    (tmp_path / PROBLEMS).write_text(f"{stale}\n{stale}\n\n", encoding="utf-8")  # two workers
+    write_journal(tmp_path / JOURNAL, [record("a")])
+    rendered = render_run(tmp_path, RunInfo(run_id="r", sut="b", argv=[], pytest_exit=0), CATALOG)
+    assert rendered.problems == (stale,) and rendered.status == 2
+    assert create_run_dir(tmp_path.parent, tmp_path.name) == tmp_path
+    assert not (tmp_path / PROBLEMS).exists()  # a new run under the same ID starts clean
