@@ -29,7 +29,7 @@ from mikey.modes.csb import Csb
 from mikey.wire import DataType, DecodeError, Error, decode_message, message_to_dict
 from suts.base import Profile, Role, Sut, SutFailure
 
-HANG_WORDS = ("timed out", "timeout", "hang", "did not answer")
+HANG_WORDS = ("timed out", "timeout", "hang", "did not answer", "did not return")
 
 
 class SutBroke(Exception):
