@@ -110,7 +110,9 @@ def judge_responder(
     expected: RefReply = ref.receive(data)
     outcome = expected.outcome
     _, err = reference_decode(data)
-    rule = blame.case_rule(case.ops, err, blame.error_rule(outcome.error, case.ops))
+    # A message that decodes is judged by the responder's checks (5.3): the Error number
+    # names the one that failed; one that does not decode, by its mutation.
+    rule = blame.case_rule(case.ops, err, "") if err else blame.error_rule(outcome.error, case.ops)
     reference = "accepted" if outcome.accepted else f"rejected: {outcome.reason}"
     try:
         with sut_call(rule, reference):

@@ -60,3 +60,15 @@ def test_the_reference_has_no_findings(tmp_path: Path) -> None:
     worker = campaign(tmp_path, "builtin", budget=1.5)
     assert worker.stats.cases > 50
     assert findings(tmp_path) == []
+
+
+def test_a_responder_that_skips_the_mac_check_is_found_and_replays(tmp_path: Path) -> None:
+    """Responder role: the finding is a recipe, re-stamped with a fresh T when replayed."""
+    sut = "tests.mutants.bank:skips_mac_check"
+    campaign(tmp_path, sut, role="responder", budget=4.0, minimise_seconds=1.0)
+    found = [f for f in findings(tmp_path) if f["oracle"] == "accepts-invalid"]
+    assert found and found[0]["requirement"] == "RFC3830-5.3-verify-mac", found
+    assert found[0]["case"]["role"] == "responder"
+    path = tmp_path / "findings" / f"{found[0]['signature']}.json"
+    assert replays(path) == 1
+    assert replays(path, "builtin") == 0
