@@ -9,7 +9,8 @@ Two stages, both drawn from the message's `Layout`:
    payloads duplicated, dropped, swapped; a splice of this message's first
    payloads with another message's last ones;
 2. bytes: a field set to a lying length, an undefined code or a boundary
-   integer; reserved bits set; a Next payload made unknown (Table 6.1.b), Key
+   integer; another defined data type (Table 6.1.a), wrong for the payloads;
+   reserved bits set; a Next payload made unknown (Table 6.1.b), Key
    data (20, only inside KEMAC, 6.13), Last (0) too early, or pointing back at
    a payload already read (a looping chain); truncation; extension; a bit flip.
 
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 
 from conformance.corpus import rules as R
 from conformance.fuzz.layout import LENGTH, Field, Layout, Segment, payload_fields
-from mikey.wire import Chash, Dh, Kemac, PayloadType, Sign, Timestamp, Verification
+from mikey.wire import Chash, DataType, Dh, Kemac, PayloadType, Sign, Timestamp, Verification
 
 UNDEFINED_NEXT = [v for v in range(256) if v not in set(PayloadType)]
 
@@ -269,9 +270,13 @@ def set_nexts(draw: st.DrawFn, layout: Layout) -> SetNext:
 
 @st.composite
 def byte_ops(draw: st.DrawFn, layout: Layout, data: bytes) -> Bytewise:
-    kind = draw(st.sampled_from(["field", "next", "truncate", "extend", "flip"]))
+    kind = draw(st.sampled_from(["field", "data-type", "next", "truncate", "extend", "flip"]))
     if kind == "field":
         return draw(set_fields(layout, data))
+    if kind == "data-type":  # a defined data type (Table 6.1.a) that does not fit the payloads
+        current = data[1] if len(data) > 1 else None
+        value = draw(st.sampled_from([t for t in DataType if t != current]))
+        return SetField(R.DATA_TYPE, "data type", 1, 1, 8, 0, value)
     if kind == "next":
         return draw(set_nexts(layout))
     if kind == "truncate":
