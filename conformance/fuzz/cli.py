@@ -157,11 +157,14 @@ def summary(run_dir: Path, elapsed: float, budget_s: float, status: int) -> int:
         lines.append(f"  {doc['oracle']:<19} {doc['requirement']:<34} {doc['reason'][:70]}")
         lines.append(f"    {path}")
     errors = sorted((run_dir / session.ERRORS).glob("*.txt"))
-    if status not in (0, 5) or errors:
+    failed = status not in (0, int(pytest.ExitCode.NO_TESTS_COLLECTED)) or bool(errors)
+    if status == pytest.ExitCode.INTERRUPTED:
+        lines.append("interrupted: the findings filed so far are kept")
+    elif failed:
         where = errors[0] if errors else run_dir
         lines.append(f"harness error: a campaign worker failed (see {where})")
     print("\n".join(lines), flush=True)
-    if status not in (0, 5) or errors:
+    if failed:
         return 2
     return 1 if t.findings else 0
 

@@ -17,7 +17,7 @@ def _fast_shim(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIKEYCONF_SHIM_TIMEOUT", "1.0")  # a hang costs this much per case
 
 
-SHORT = {"budget": 20.0, "max_findings": 1, "minimise_seconds": 2.0}
+SHORT = {"budget": 20.0, "max_findings": 1, "minimise_seconds": 1.0}
 """Stop at the first finding (a few seconds in); the budget is only an upper bound."""
 
 
