@@ -26,10 +26,11 @@ from typing import Any
 
 import pytest
 
-from conformance.cli import CliError, check_sut, load_profile
-from conformance.fuzz.roles import ROLES
+from conformance.cli import CliError, load_profile
+from conformance.fuzz.roles import RESPONDER, ROLES
 from conformance.report.rundir import create_run_dir
 from suts import load_sut
+from suts.base import Profile, Role
 
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
@@ -99,6 +100,21 @@ def campaign_args(config_path: Path, workers: int) -> list[str]:
     return args + (["-n", str(workers), "--dist", "each"] if workers > 1 else [])
 
 
+def check_role(spec: str, profile: Profile, role: str) -> None:
+    """Build the SUT once: a bad --sut, or a SUT that does not play `role`, fails now."""
+    try:
+        sut = load_sut(spec, profile)
+        try:
+            caps = sut.capabilities()
+        finally:
+            sut.close()
+    except Exception as exc:  # a vendor factory may raise anything: report it, one line
+        raise CliError(f"--sut {spec}: {exc}") from None
+    if Role(role) not in caps.roles or (role == RESPONDER and "PSK" not in caps.modes):
+        raise CliError(f"--sut {spec}: {caps.name} does not play the {role} role (PSK for a "
+                       "responder): nothing to fuzz")  # fmt: skip
+
+
 def need_hypothesis() -> None:
     if importlib.util.find_spec("hypothesis") is None:
         raise CliError("fuzzing needs Hypothesis: pip install 'mikey-conformance[fuzz]'")
@@ -112,7 +128,7 @@ def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
     from conformance.fuzz.progress import Monitor, clock
 
     profile = load_profile(options.profile)
-    check_sut(options.sut, profile)
+    check_role(options.sut, profile, options.role)
     out = Path(options.out)
     db = options.db if options.db is not None else str(out / "fuzz-db")
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,17 @@ def test_a_file_that_is_no_finding_is_an_error(
     path.write_text('{"format": "something else"}')
     assert main(["replay", str(path)]) == 2
     assert "not a mikeyconf fuzz finding" in capsys.readouterr().err
+
+
+def test_a_sut_that_does_not_play_the_role_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from suts.base import Role
+    from suts.builtin import BuiltinSut
+
+    caps = BuiltinSut().capabilities()
+    monkeypatch.setattr(
+        BuiltinSut, "capabilities", lambda self: replace(caps, roles={Role.DECODER})
+    )
+    assert main(["fuzz", "--role", "responder", "--out", str(tmp_path)]) == 2
+    assert "does not play the responder role" in capsys.readouterr().err
