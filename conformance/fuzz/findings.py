@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ def finding_document(
         "case": case,
         "seed": seed,
         "run": run,
-        "replay": f"mikeyconf replay <this file> --sut {sut}",
+        "replay": f"mikeyconf replay {finding.signature}.json --sut {shlex.quote(sut)}",
     }
 
 
