@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,3 +34,15 @@ def campaign(run_dir: Path, sut: str, budget: float, *, role: str = "decoder", s
 
 def findings(run_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted((run_dir / "findings").glob("*.json"))]
+
+
+def smoke_campaign(out: Path, *args: str, budget: str = "60s") -> subprocess.CompletedProcess[str]:
+    """`mikeyconf fuzz` for CI's one-minute smoke campaigns (issue 6), seed 1, run id smoke."""
+    command = [sys.executable, "-m", "conformance.cli", "fuzz", "--budget", budget, "--seed", "1"]
+    return subprocess.run(
+        [*command, "--out", str(out), "--run-id", "smoke", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
