@@ -21,6 +21,13 @@ Point = tuple[int, int]
 _Jacobian = tuple[int, int, int]
 
 
+def require_point(point: Point | None) -> Point:
+    """`point`, which must not be the identity 0 (it has no octet representation)."""
+    if point is None:
+        raise CryptoError("the identity point 0 is not allowed here")
+    return point
+
+
 @dataclass(frozen=True)
 class Curve:
     """y^2 = x^3 - 3*x + b modulo p, with the generator `generator` of prime order q."""

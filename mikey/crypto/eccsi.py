@@ -17,7 +17,7 @@ import hmac
 from dataclasses import dataclass
 
 from mikey.crypto.bignum import inverse
-from mikey.crypto.ec import Curve, Point
+from mikey.crypto.ec import Curve, Point, require_point
 from mikey.crypto.errors import CryptoError
 
 P256 = Curve(
@@ -58,7 +58,7 @@ def kms_public_key(ksak: int) -> Point:
     """KPAK = [KSAK]G, KSAK a secret non-zero integer modulo q (RFC 6507 4.2)."""
     if not 0 < ksak < P256.q:
         raise CryptoError("the KSAK must be a non-zero integer modulo q (RFC 6507 4.2)")
-    return _point(P256.multiply(ksak, P256.generator))
+    return require_point(P256.multiply(ksak, P256.generator))
 
 
 def hash_hs(kpak: Point, identifier: bytes, pvt: Point) -> bytes:
@@ -78,7 +78,7 @@ def make_signing_key(ksak: int, identifier: bytes, v: int) -> SigningKey:
     if not 0 < v < q:
         raise CryptoError("v must be a non-zero element of F_q (RFC 6507 5.1.1 step 1)")
     kpak = kms_public_key(ksak)
-    pvt = _point(P256.multiply(v, P256.generator))
+    pvt = require_point(P256.multiply(v, P256.generator))
     hs = hash_hs(kpak, identifier, pvt)
     ssk = (ksak + int.from_bytes(hs, "big") * v) % q
     if ssk == 0 or int.from_bytes(hs, "big") % q == 0:
@@ -105,7 +105,7 @@ def sign(message: bytes, key: SigningKey, j: int) -> bytes:
     q = P256.q
     if not 0 < j < q:
         raise CryptoError("j must be a non-zero element of F_q (RFC 6507 5.2.1 step 1)")
-    r = P256.encode_integer(_point(P256.multiply(j, P256.generator))[0])
+    r = P256.encode_integer(require_point(P256.multiply(j, P256.generator))[0])
     he = int.from_bytes(hash_he(key.hs, r, message), "big")
     divisor = (he + int.from_bytes(r, "big") * key.ssk) % q
     if divisor == 0:
@@ -138,10 +138,4 @@ def verify(message: bytes, signature: bytes, identifier: bytes, kpak: Point) -> 
 def public_key_y(identifier: bytes, kpak: Point, pvt: Point) -> Point:
     """Y = [HS]PVT + KPAK (RFC 6507 5.2.2 step 4), the Signer's ECDSA-like public key."""
     hs = hash_hs(kpak, identifier, pvt)
-    return _point(P256.add(P256.multiply(int.from_bytes(hs, "big"), pvt), kpak))
-
-
-def _point(point: Point | None) -> Point:
-    if point is None:
-        raise CryptoError("the identity point is not allowed here")
-    return point
+    return require_point(P256.add(P256.multiply(int.from_bytes(hs, "big"), pvt), kpak))
