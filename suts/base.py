@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg
 
@@ -60,11 +61,13 @@ class Profile:
     id_initiator: Id = Id(IdType.URI, b"sip:alice@mikey.test")
     id_responder: Id = Id(IdType.URI, b"sip:bob@mikey.test")
     max_skew: float = 300.0
+    sakke: SakkeCommunity = field(default_factory=SakkeCommunity)
+    """MIKEY-SAKKE: the KMS and the users' tel URIs (RFC 6509 2.1.2, 3.2)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a JSON object; raises ValueError naming the bad key."""
-        known = {"psk", "id_initiator", "id_responder", "max_skew"}
+        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
@@ -77,6 +80,8 @@ class Profile:
                     kwargs[key] = Id(IdType.URI, str(data[key]).encode("utf-8"))
             if "max_skew" in data:
                 kwargs["max_skew"] = float(data["max_skew"])
+            if "sakke" in data:
+                kwargs["sakke"] = SakkeCommunity.from_json(dict(data["sakke"]))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad profile value: {exc}") from None
         if kwargs.get("psk") == b"":

@@ -32,6 +32,8 @@ from mikey.wire import (
     GeneralExtType,
     HashFunc,
     Id,
+    Idr,
+    IdRole,
     IdType,
     Kemac,
     KeyData,
@@ -50,6 +52,9 @@ from mikey.wire import (
     PrfFunc,
     ProtType,
     Rand,
+    Sakke,
+    SakkeIdScheme,
+    SakkeParamSet,
     SecurityPolicy,
     Sign,
     SignType,
@@ -181,6 +186,11 @@ general_extensions = st.one_of(
     key_id_lists.map(lambda e: GeneralExtension(GeneralExtType.KEY_ID, encode_key_ids(e))),
 )
 
+idrs = st.builds(Idr, st.sampled_from(IdRole), st.sampled_from(IdType), blobs(32))
+sakkes = st.builds(
+    Sakke, st.sampled_from(SakkeParamSet), st.sampled_from(SakkeIdScheme), blobs(300)
+)
+
 PAYLOAD_STRATEGIES: dict[str, st.SearchStrategy[Payload]] = {
     "KEMAC": kemacs(),
     "PKE": pkes,
@@ -195,6 +205,8 @@ PAYLOAD_STRATEGIES: dict[str, st.SearchStrategy[Payload]] = {
     "RAND": rands,
     "ERR": errors,
     "GENERAL_EXT": general_extensions,
+    "IDR": idrs,
+    "SAKKE": sakkes,
 }
 """One strategy per top-level payload, keyed by its Table 6.1.b name."""
 
