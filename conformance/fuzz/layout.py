@@ -25,6 +25,7 @@ from mikey.wire import (
     Error,
     GeneralExtension,
     Id,
+    Idr,
     Kemac,
     KvInterval,
     KvSpi,
@@ -33,6 +34,7 @@ from mikey.wire import (
     PayloadType,
     Pke,
     Rand,
+    Sakke,
     SecurityPolicy,
     Sign,
     Timestamp,
@@ -130,6 +132,18 @@ def payload_fields(p: Payload) -> tuple[Field, ...]:
         return (_f("RAND len", LENGTH, R.RAND_LEN, 1),)
     if isinstance(p, GeneralExtension):
         return (_f("Type", CODE, R.EXT_TYPE, 1), _f("Length", LENGTH, R.EXT_DATA_LEN, 2, 2))
+    if isinstance(p, Idr):  # RFC 6043 6.6, roles RFC 6509 4.4
+        return (
+            _f("ID Role", CODE, R.ID_ROLE, 1),
+            _f("ID type", CODE, R.ID_TYPE, 2),
+            _f("ID len", LENGTH, R.ID_CERT_LEN, 3, 2),
+        )
+    if isinstance(p, Sakke):  # RFC 6509 4.2
+        return (
+            _f("SAKKE params", CODE, R.SAKKE_PARAMS, 1),
+            _f("ID scheme", CODE, R.ID_SCHEME, 2),
+            _f("SAKKE data len", LENGTH, R.SAKKE_DATA_LEN, 3, 2),
+        )
     if isinstance(p, Id | Cert):
         name, req = ("ID", R.ID_TYPE) if isinstance(p, Id) else ("Cert", R.CERT_TYPE)
         return (_f(f"{name} type", CODE, req, 1), _f(f"{name} len", LENGTH, R.ID_CERT_LEN, 2, 2))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.fuzz.strategies import headers, idrs, sakkes
 from mikey.wire import (
     CommonHeader,
     DataType,
@@ -25,7 +26,6 @@ from mikey.wire import (
     error_no_for,
 )
 from tests.wire.hexdata import hdr_hex, hx
-from tests.wire.strategies import headers, idrs, sakkes
 
 H = 10  # the HDR of hdr_hex(): no CS ID map entries
 
