@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg
+from mikey.wire.registry import (
+    CsIdMapType,
+    EncrAlg,
+    ErrorNo,
+    IdType,
+    KeyType,
+    MacAlg,
+    PayloadType,
+)
 
 if TYPE_CHECKING:
     from mikey.srtp import SrtpKeys
@@ -28,6 +36,28 @@ class Role(StrEnum):
     INITIATOR = "initiator"
     RESPONDER = "responder"
     DECODER = "decoder"
+
+
+EVERY_PAYLOAD = frozenset(PayloadType) - {PayloadType.LAST}
+"""Every payload of RFC 3830 Table 6.1.b (Key data included: it is KEMAC's plaintext, 6.13)."""
+
+
+@dataclass(frozen=True)
+class CodecCapabilities:
+    """What a SUT's codec can write (as encoder) or read (as decoder) of RFC 3830 section 6.
+
+    The codec tests need these; a valid message with something outside them is
+    not applicable to that side of the codec (conformance.checks).
+    """
+
+    payloads: frozenset[PayloadType] = EVERY_PAYLOAD
+    """The payload types (RFC 3830 Table 6.1.b) it implements."""
+    cs_id_map_types: frozenset[CsIdMapType] = frozenset(CsIdMapType)
+    """The CS ID map types (RFC 3830 6.1, RFC 4563 section 5) of the #CS > 0 HDRs it
+    implements; with #CS = 0 there are no crypto sessions to map."""
+    encrypted_kemac: bool = True
+    """It carries KEMAC Encr data encrypted with an Encr alg other than NULL as the
+    bytes it is (RFC 3830 4.2.3, 6.2). False: only plaintext Key data sub-payloads."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,10 @@ class Capabilities:
     provisionable: bool = True
     """A second instance built with another profile takes that profile (identities,
     keys). False for a fixed device: tests that need other provisioning do not apply."""
+    encoder: CodecCapabilities = CodecCapabilities()
+    """What its encoder writes (the decoder role's `encode`)."""
+    decoder: CodecCapabilities = CodecCapabilities()
+    """What its decoder reads (the decoder role's `decode`)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Roles its API allows (gst/sdp/gstmikey.h, GStreamer 1.22):
   I_MESSAGE (srtp-key, srtp-cipher, srtp-auth), i.e. what a GStreamer receiver
   (gst-rtsp-server) hands to srtpdec.
 GStreamer has no responder: it verifies nothing and answers nothing.
+Its codec, both ways, implements only what CODEC declares.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mikey.srtp import AES_CM_128_HMAC_SHA1_32, AES_CM_128_HMAC_SHA1_80, SrtpKeys
-from mikey.wire import EncrAlg, KeyType, MacAlg
+from mikey.wire import CsIdMapType, EncrAlg, KeyType, MacAlg, PayloadType
 from suts.base import (
     Capabilities,
+    CodecCapabilities,
     DecodeResult,
     ExchangeParams,
     Outcome,
@@ -48,6 +50,28 @@ MASTER_LENGTHS = {"aes-128-icm": (16, 14)}
 """SRTP master key and salt lengths (bytes) of the ciphers libsrtp's profiles take (RFC 3711)."""
 PROFILES = {"hmac-sha1-80": AES_CM_128_HMAC_SHA1_80, "hmac-sha1-32": AES_CM_128_HMAC_SHA1_32}
 CAPS_FIELD = re.compile(r"([\w-]+)=\(\w+\)([^,;]+)")
+CODEC = CodecCapabilities(
+    payloads=frozenset(
+        {
+            PayloadType.KEMAC,
+            PayloadType.PKE,
+            PayloadType.T,
+            PayloadType.SP,
+            PayloadType.RAND,
+            PayloadType.KEY_DATA,
+        }
+    ),
+    cs_id_map_types=frozenset({CsIdMapType.SRTP_ID}),
+    encrypted_kemac=False,
+)
+"""What libgstsdp's codec implements, to write (suts.gstreamer.build) and to read
+(suts.gstreamer.read). Payloads: gstmikey.h has structs and setters only for these;
+gst_mikey_payload_new gives nothing to set for DH, SIGN, ID, CERT, CHASH and V
+(payloads_to_bytes writes nothing for them) and NULL for ERR and General Extension,
+and payloads_from_bytes does not read any of those (it loops on them: a finding the
+decoder tests keep). CS ID map: GstMIKEYMapType has SRTP only, #CS is its number of
+SRTP-ID entries (no RFC 4563 Empty map). KEMAC: GStreamer holds Key data
+sub-payloads, never Encr data bytes ("FIXME, encrypt data here", "FIXME, decrypt data")."""
 
 
 def caps_fields(caps: str) -> dict[str, str]:
@@ -75,6 +99,8 @@ class GStreamerSut(Sut):
             key_types=frozenset({KeyType.TEK}),
             exports_keys=True,
             updates=False,
+            encoder=CODEC,
+            decoder=CODEC,
         )
 
     def _call(self, op: str, **args: Any) -> tuple[dict[str, Any], str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conformance.checks import codec_lacks
 from conformance.corpus import valid_samples
 from conformance.corpus.valid import rfc4567_examples
 from mikey.srtp import AES_CM_128_HMAC_SHA1_80
@@ -24,6 +25,7 @@ from suts import SutSpecError, load_sut
 from suts.base import ExchangeParams, Profile, Role, SutFailure
 from suts.gstreamer import GStreamerSut
 from suts.gstreamer.binding import LIBRARY_ENV, Gst
+from suts.gstreamer.sut import CODEC
 
 SAMPLES = {s.name: s for s in valid_samples()}
 PLAIN = SAMPLES["kemac-null-mac-null"]
@@ -97,6 +99,28 @@ def test_capabilities_are_what_gstreamer_does(sut: GStreamerSut) -> None:
     assert caps.name.startswith("GStreamer 1.") and caps.modes == {"PSK"}
     assert caps.roles == {Role.INITIATOR, Role.DECODER} and not caps.updates
     assert caps.encr_algs == {EncrAlg.NULL} and caps.mac_algs == {MacAlg.NULL}
+    assert caps.encoder == caps.decoder == CODEC and not CODEC.encrypted_kemac
+
+
+def test_the_encoder_declares_exactly_what_its_api_cannot_express(sut: GStreamerSut) -> None:
+    """A valid message needs something the encoder capabilities leave out exactly when
+    GStreamer's API cannot be given it (suts.gstreamer.build raises Inexpressible)."""
+    for name, s in SAMPLES.items():
+        lacking = codec_lacks(sut.capabilities().encoder, s.message)
+        try:
+            sut.encode(message_to_dict(s.message))
+            expressible = True
+        except SutFailure as exc:
+            assert "cannot express this message" in str(exc)
+            expressible = False
+        assert expressible == (not lacking), (name, lacking)
+
+
+def test_the_decoder_reads_what_it_declares(sut: GStreamerSut) -> None:
+    """Every valid message that needs nothing the decoder capabilities leave out is taken."""
+    for name, s in SAMPLES.items():
+        if not codec_lacks(sut.capabilities().decoder, s.message):
+            assert sut.decode(s.data).accepted, name
 
 
 @pytest.mark.parametrize(
