@@ -34,7 +34,7 @@ from typing import Any
 from conformance.cli import CliError, load_profile
 from mikey.wire import DecodeError, decode_message
 from suts.base import ExchangeParams, Outcome, Profile, Role, SutFailure
-from suts.builtin import BuiltinSut
+from suts.builtin import BuiltinSut, mode_of
 from suts.net import MAX_DATAGRAM, MIKEY_PORT
 from suts.net_control import MAX_LINE, network_capabilities_to_json
 from suts.shim.codec import keys_to_json, outcome_to_json, params_from_json, profile_from_json
@@ -112,7 +112,11 @@ class Device:
                 )
                 return
             try:
-                reply = self.sut.respond(data, ExchangeParams())
+                modes = self.sut.capabilities().modes
+                mode = mode_of(data)
+                reply = self.sut.respond(
+                    data, ExchangeParams(mode=mode if mode in modes else "PSK")
+                )
             except SutFailure as exc:
                 log(f"udp <- {show(source)} {describe(data)}: reference failed: {exc}")
                 return

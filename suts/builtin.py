@@ -21,6 +21,7 @@ from mikey.modes.sakke_initiator import SakkeInitiator
 from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
+    DataType,
     DecodeError,
     EncrAlg,
     KeyType,
@@ -161,6 +162,24 @@ BINDINGS: Mapping[str, ModeBinding] = {
 """Every mode the reference implements, by the catalog's mode name."""
 
 
+INITIATING_DATA_TYPES: Mapping[int, str] = {
+    DataType.PSK_INIT: "PSK",
+    DataType.PK_INIT: "PK",
+    DataType.DH_INIT: "DH",
+    DataType.SAKKE_MSG: "SAKKE",
+}
+"""The mode whose exchange a message of each HDR data type starts (RFC 3830 6.1 Table
+6.1.a, RFC 6509 4.1); an update carries its mode's initiating data type too (4.5)."""
+
+
+def mode_of(message: bytes, default: str = "PSK") -> str:
+    """The mode a responder should take `message` in, by its HDR data type (its second
+    octet); `default` when it names none (the mode's responder then rejects it)."""
+    if len(message) < 2:
+        return default
+    return INITIATING_DATA_TYPES.get(message[1], default)
+
+
 def bindings_with(mode: str, binding: ModeBinding) -> dict[str, ModeBinding]:
     """BINDINGS with one mode's binding replaced (how mutants swap a machine in)."""
     return {**BINDINGS, mode: binding}
@@ -172,7 +191,9 @@ class BuiltinSut(Sut):
 
     bindings: Mapping[str, ModeBinding] = field(default_factory=lambda: dict(BINDINGS))
     _initiator: InitiatorMachine | None = field(default=None, init=False)
+    _responders: dict[str, ResponderMachine] = field(default_factory=dict, init=False)
     _responder: ResponderMachine | None = field(default=None, init=False)
+    """The responder that took the last message (of its mode's `_responders` entry)."""
 
     def capabilities(self) -> Capabilities:
         return Capabilities(
@@ -211,10 +232,13 @@ class BuiltinSut(Sut):
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         with crash_is_failure("respond"):
-            if self._responder is None:
+            responder = self._responders.get(params.mode)
+            if responder is None:
                 binding = self._binding(params)
-                self._responder = binding.responder(self.profile, params, self.environment())
-            reply = self._responder.receive(message)
+                responder = binding.responder(self.profile, params, self.environment())
+                self._responders[params.mode] = responder
+            self._responder = responder
+            reply = responder.receive(message)
         return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
 
     def decode(self, data: bytes) -> DecodeResult:
@@ -239,6 +263,7 @@ class BuiltinSut(Sut):
     def reset(self) -> None:
         self._initiator = None
         self._responder = None
+        self._responders.clear()
 
     def _binding(self, params: ExchangeParams) -> ModeBinding:
         binding = self.bindings.get(params.mode)

@@ -127,6 +127,16 @@ class SakkeCommunity:
                 "KSAK must lie in 1 to q-1 (RFC 6507 4.2), z in 2 to q-1 (RFC 6508 6.1)"
             )
 
+    def to_json(self) -> dict[str, str]:
+        """The JSON form `from_json` reads (the KMS secrets included: it is a test KMS)."""
+        return {
+            "ksak": f"{self.kms.ksak:x}",
+            "z": f"{self.kms.z:x}",
+            "kms": self.kms.name.decode(),
+            "uri_initiator": self.uri_initiator.decode(),
+            "uri_responder": self.uri_responder.decode(),
+        }
+
     @classmethod
     def from_json(cls, data: dict[str, object]) -> SakkeCommunity:
         """From {"ksak": hex, "z": hex, "kms": name, "uri_initiator": .., "uri_responder": ..}."""

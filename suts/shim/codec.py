@@ -17,6 +17,7 @@ import binascii
 from enum import IntEnum
 from typing import Any, TypeVar
 
+from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import (
@@ -117,6 +118,7 @@ def profile_to_json(profile: Profile) -> JsonObject:
         "id_initiator": id_to_json(profile.id_initiator),
         "id_responder": id_to_json(profile.id_responder),
         "max_skew": profile.max_skew,
+        "sakke": profile.sakke.to_json(),
     }
 
 
@@ -127,7 +129,18 @@ def profile_from_json(obj: Any) -> Profile:
         id_initiator=id_from_json(body.get("id_initiator"), "profile.id_initiator"),
         id_responder=id_from_json(body.get("id_responder"), "profile.id_responder"),
         max_skew=number(body.get("max_skew"), "profile.max_skew"),
+        **_optional(body, "sakke", SakkeCommunity.from_json),
     )
+
+
+def _optional(body: dict[str, Any], key: str, parse: Any) -> dict[str, Any]:
+    """`{key: parse(body[key])}` when the profile carries `key` (else the default)."""
+    if key not in body:
+        return {}
+    try:
+        return {key: parse(dict(expect(body[key], dict, f"profile.{key}")))}
+    except ValueError as exc:
+        raise CodecError(f"profile.{key}: {exc}") from None
 
 
 def policy_to_json(sp: SecurityPolicy) -> JsonObject:

@@ -13,6 +13,7 @@ import pytest
 from conformance.cli import main
 from conformance.interop import HAVE_LIBSRTP
 from conformance.matrix import MATRIX_SCHEMA
+from suts.builtin import BINDINGS
 from tests.cli.odd_suts import DIED
 from tests.cli.test_cli import one_line_error
 
@@ -24,9 +25,15 @@ KEEPS_KEYS = "tests.cli.odd_suts:keeps_keys"
 
 
 def matrix(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, *suts: str
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    *suts: str,
+    modes: tuple[str, ...] = ("PSK",),
 ) -> tuple[int, dict[str, Any], str]:
+    """`mikeyconf matrix` over `suts`, PSK only unless `modes` says otherwise (() = all)."""
     argv = ["matrix", "--out", str(tmp_path), "--run-id", "m"]
+    for mode in modes:
+        argv += ["--mode", mode]
     for sut in suts:
         argv += ["--sut", sut]
     status = main(argv)
@@ -93,6 +100,15 @@ def test_the_html_matrix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
 def test_a_clean_matrix_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, document, _ = matrix(capsys, tmp_path, BUILTIN, KEEPS_KEYS)
     assert status == 0 and document["totals"] == {"pass": 4, "fail": 0, "not-applicable": 0}
+
+
+def test_every_mode_of_the_reference_interoperates_with_itself(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, document, _ = matrix(capsys, tmp_path, BUILTIN, modes=())
+    assert status == 0, document
+    assert set(document["modes"]) == set(BINDINGS)
+    assert all(c["verdict"] == "pass" and c["keys"] == "equal" for c in document["cells"])
 
 
 def test_nothing_to_play_is_a_harness_failure(
