@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg
+from mikey.wire.registry import DhGroup, EncrAlg, ErrorNo, IdType, KeyType, MacAlg
 
 if TYPE_CHECKING:
     from mikey.srtp import SrtpKeys
@@ -93,6 +93,8 @@ class ExchangeParams:
     cs_map: tuple[SrtpIdEntry, ...] | None = None
     policies: tuple[SecurityPolicy, ...] | None = None
     include_ids: bool = True
+    dh_group: DhGroup = DhGroup.OAKLEY_5
+    """The DH group an initiator chooses (DH, DH-HMAC; RFC 3830 Table 6.4)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from mikey.modes import base as modes
 from mikey.modes.base import Environment
+from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder, DhHmacSettings
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
@@ -119,8 +120,44 @@ def psk_binding(
     )
 
 
+def dhhmac_settings_for(profile: Profile, params: ExchangeParams) -> DhHmacSettings:
+    """The DH-HMAC settings for one exchange (RFC 4650): the profile's identities are
+    always known; `include_ids` False leaves only the optional IDi out."""
+    extra: dict[str, Any] = {}
+    if params.cs_map is not None:
+        extra["cs_map"] = params.cs_map
+    if params.policies is not None:
+        extra["policies"] = params.policies
+    return DhHmacSettings(
+        psk=profile.psk,
+        id_i=profile.id_initiator,
+        id_r=profile.id_responder,
+        send_id_i=params.include_ids,
+        mac_alg=params.mac_alg,
+        v=params.v,
+        group=params.dh_group,
+        **extra,
+    )
+
+
+def dhhmac_binding(
+    initiator_class: type[DhHmacInitiator] = DhHmacInitiator,
+    responder_class: type[DhHmacResponder] = DhHmacResponder,
+) -> ModeBinding:
+    """DH-HMAC (RFC 4650), optionally with other (e.g. mutant) machine classes."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(
+            dhhmac_settings_for(profile, params), env
+        ),
+        responder=lambda profile, params, env: responder_class(
+            dhhmac_settings_for(profile, params), env
+        ),
+    )
+
+
 BINDINGS: Mapping[str, ModeBinding] = {
     "PSK": psk_binding(),
+    "DH-HMAC": dhhmac_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
 
