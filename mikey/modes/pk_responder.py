@@ -197,12 +197,13 @@ class PkResponder(PskResponder):
     def check_algorithms(self, msg: Message) -> None:
         """As the pre-shared key method, but NULL MAC goes with AES-KW-128 too (4.2.3)."""
         kemac = msg.all(Kemac)[0]
-        if kemac.mac_alg == MacAlg.NULL and kemac.encr_alg == EncrAlg.AES_KW_128:
-            kemac = replace(kemac, encr_alg=EncrAlg.NULL)
-            if EncrAlg.AES_KW_128 not in self.settings.accepted_encr:
-                raise Rejection(ErrorNo.INVALID_EA, "Encr alg AES_KW_128 (RFC 3830 6.2)")
-            msg = replace(msg, payloads=(kemac,))
-        super().check_algorithms(msg)
+        key_wrap_alone = kemac.mac_alg == MacAlg.NULL and kemac.encr_alg == EncrAlg.AES_KW_128
+        if not key_wrap_alone:
+            super().check_algorithms(msg)
+        elif EncrAlg.AES_KW_128 not in self.settings.accepted_encr:
+            raise Rejection(ErrorNo.INVALID_EA, "Encr alg AES_KW_128 (RFC 3830 6.2)")
+        elif MacAlg.NULL not in self.settings.accepted_mac:
+            raise Rejection(ErrorNo.INVALID_MAC, "MAC alg NULL (RFC 3830 6.2)")
 
     def open_envelope(self, msg: Message) -> bytes:
         """env_key = D(SKr, PKE Data) (3.2, 6.3)."""
