@@ -108,6 +108,7 @@ class PkResponder(PskResponder):
         self.pk = pk
         self.cached_env_keys: dict[int, bytes] = {}
         self.last_initiator_id: Id | None = None
+        self.last_env_key: bytes | None = None
 
     def process(self, incoming: Incoming) -> tuple[bytes | None, str]:
         data = incoming.data
@@ -135,6 +136,7 @@ class PkResponder(PskResponder):
         csb = self.establish(msg, key_data, prior)
         self.keep_envelope_key(msg, env_key)
         self.last_message, self.last_keys, self.last_initiator_id = msg, keys, id_i
+        self.last_env_key = env_key
         what = "updated (RFC 3830 4.5)" if prior else "established (RFC 3830 3.2)"
         return self.verification_message(msg, keys), f"CSB {csb.csb_id:#010x} {what}"
 
