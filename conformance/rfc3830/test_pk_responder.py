@@ -15,7 +15,6 @@ from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
 from conformance.reference_pk import PkReferenceInitiator, bad_certificates, pk_params
 from conformance.testpki import MALLORY
-from mikey.crypto.envelope import EnvelopeScheme
 from mikey.wire import (
     DataType,
     EncrAlg,
@@ -80,17 +79,6 @@ def test_valid_i_message_gets_a_verification_message(
 def test_takes_an_rsa_pss_signature(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """RSA/PSS (S type 1) is RECOMMENDED besides PKCS#1 v1.5 (4.2.6)."""
     ref = PkReferenceInitiator(profile, s_type=SignType.RSA_PSS)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    answer_is_valid(ref, reply.message)
-
-
-@pytest.mark.requirement("RFC3830-4.2.5-rsa-oaep")
-def test_takes_an_rsa_oaep_envelope(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """RSA OAEP for the envelope key is RECOMMENDED (4.2.5); the PKE carries no algorithm
-    field, so this needs the profile to agree on OAEP."""
-    if profile.pk is None or profile.pk.envelope != EnvelopeScheme.OAEP:
-        pytest.skip("not-applicable: the profile does not agree on OAEP envelopes (pk.envelope)")
-    ref = PkReferenceInitiator(profile)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     answer_is_valid(ref, reply.message)
 
