@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mikey.credentials import PkMaterial
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import DhGroup, EncrAlg, ErrorNo, IdType, KeyType, MacAlg
 
@@ -51,17 +52,20 @@ class Profile:
 
     `max_skew` is the clock skew (seconds) the SUT says it allows (RFC 3830
     5.4: "an allowable clock skew (which is set by the local policy)").
+    `pk` is the public-key material of the PK, DH and RSA-R modes (None: the
+    suite's generated test PKI for the two identities, conformance.testpki).
     """
 
     psk: bytes = bytes(range(1, 17))
     id_initiator: Id = Id(IdType.URI, b"sip:alice@mikey.test")
     id_responder: Id = Id(IdType.URI, b"sip:bob@mikey.test")
     max_skew: float = 300.0
+    pk: PkMaterial | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a JSON object; raises ValueError naming the bad key."""
-        known = {"psk", "id_initiator", "id_responder", "max_skew"}
+        known = {"psk", "id_initiator", "id_responder", "max_skew", "pk"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
@@ -74,6 +78,8 @@ class Profile:
                     kwargs[key] = Id(IdType.URI, str(data[key]).encode("utf-8"))
             if "max_skew" in data:
                 kwargs["max_skew"] = float(data["max_skew"])
+            if "pk" in data:
+                kwargs["pk"] = PkMaterial.from_json(data["pk"])
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad profile value: {exc}") from None
         if kwargs.get("psk") == b"":

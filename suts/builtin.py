@@ -16,6 +16,9 @@ from typing import Any, Protocol, TypeVar
 from mikey.modes import base as modes
 from mikey.modes.base import Environment
 from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder, DhHmacSettings
+from mikey.modes.pk_common import PkSettings
+from mikey.modes.pk_initiator import PkInitiator
+from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
@@ -155,9 +158,44 @@ def dhhmac_binding(
     )
 
 
+def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
+    """The PK mode settings of one party (`role`): the PSK ones as transport, plus the
+    profile's public-key material (the test PKI when it has none)."""
+    from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
+
+    material = pk_material(profile)
+    own, peer = (material.initiator, material.responder)
+    if role is Role.RESPONDER:
+        own, peer = peer, own
+    return PkSettings(
+        transport=settings_for(profile, params),
+        credential=own,
+        anchors=material.trust_anchors,
+        peer=peer,
+        initiator_id=profile.id_initiator,
+        envelope=material.envelope,
+    )
+
+
+def pk_binding(
+    initiator_class: type[PkInitiator] = PkInitiator,
+    responder_class: type[PkResponder] = PkResponder,
+) -> ModeBinding:
+    """PK mode (RFC 3830 3.2), optionally with other (e.g. mutant) machine classes."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(
+            pk_settings_for(profile, params, Role.INITIATOR), env
+        ),
+        responder=lambda profile, params, env: responder_class(
+            pk_settings_for(profile, params, Role.RESPONDER), env
+        ),
+    )
+
+
 BINDINGS: Mapping[str, ModeBinding] = {
     "PSK": psk_binding(),
     "DH-HMAC": dhhmac_binding(),
+    "PK": pk_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
 
