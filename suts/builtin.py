@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from mikey.modes import base as modes
 from mikey.modes.base import Environment
+from mikey.modes.dh import DhInitiator, DhResponder, DhSettings
 from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder, DhHmacSettings
 from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
@@ -192,10 +193,43 @@ def pk_binding(
     )
 
 
+def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhSettings:
+    """The DH method settings of one party (`role`): the DH-HMAC ones as transport, plus
+    the profile's public-key material (the test PKI when it has none)."""
+    from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
+
+    material = pk_material(profile)
+    own, peer = (material.initiator, material.responder)
+    if role is Role.RESPONDER:
+        own, peer = peer, own
+    return DhSettings(
+        transport=dhhmac_settings_for(profile, params),
+        credential=own,
+        anchors=material.trust_anchors,
+        peer=peer,
+    )
+
+
+def dh_binding(
+    initiator_class: type[DhInitiator] = DhInitiator,
+    responder_class: type[DhResponder] = DhResponder,
+) -> ModeBinding:
+    """DH method (RFC 3830 3.3), optionally with other (e.g. mutant) machine classes."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(
+            dh_settings_for(profile, params, Role.INITIATOR), env
+        ),
+        responder=lambda profile, params, env: responder_class(
+            dh_settings_for(profile, params, Role.RESPONDER), env
+        ),
+    )
+
+
 BINDINGS: Mapping[str, ModeBinding] = {
     "PSK": psk_binding(),
     "DH-HMAC": dhhmac_binding(),
     "PK": pk_binding(),
+    "DH": dh_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
 

@@ -11,7 +11,7 @@ DH-HMAC's messages (dhhmac_common). Every I_message is answered (Figure 1).
   check_payloads    -> Unspecified error (T, [IDr], IDi, [DHr, DHi], KEMAC last)
   check_timestamp   -> Invalid TS (T is not the one sent, RFC 3830 5.2)
   check_identity    -> Invalid ID (IDi is not ours, IDr not the peer's)
-  verify_mac        -> Auth failure (KEMAC MAC, RFC 4650 4.2)
+  authenticate      -> Auth failure (verify_mac: KEMAC MAC, RFC 4650 4.2)
   check_dh          -> Invalid DH (DHi not ours, DHr of another group or out of range)
 
 The DH check comes after the MAC (RFC 4650 5.3: check the digest "before
@@ -96,7 +96,7 @@ class DhHmacInitiator(PskInitiator):
         self.check_payloads(msg)
         self.check_timestamp(msg, sent)
         self.check_identity(msg)
-        self.verify_mac(data, msg, sent, exchange.keys)
+        self.authenticate(data, msg, sent, exchange.keys)
         tgk = self.check_dh(msg, sent)
         if tgk is not None:
             exchange.csb = replace(exchange.csb, key_data=tgk_key_data(tgk))
@@ -125,6 +125,10 @@ class DhHmacInitiator(PskInitiator):
             raise Rejection(ErrorNo.INVALID_ID, "the R_message's IDi is not ours (RFC 4650 3)")
         if id_r is not None and id_r != s.id_r:
             raise Rejection(ErrorNo.INVALID_ID, f"IDr {id_r.data!r} is not the peer's (4650 3)")
+
+    def authenticate(self, data: bytes, msg: Message, sent: Message, keys: KemacKeys) -> None:
+        """The R_message is the peer's: its HMAC verifies (the DH method signs instead)."""
+        self.verify_mac(data, msg, sent, keys)
 
     def verify_mac(self, data: bytes, msg: Message, sent: Message, keys: KemacKeys) -> None:
         """KEMAC's MAC over the whole R_message but the MAC field, under auth_key (4.2)."""

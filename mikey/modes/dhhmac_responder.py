@@ -34,6 +34,7 @@ from mikey.modes.responder import Incoming
 from mikey.modes.sealing import seal
 from mikey.wire import (
     MAC_LENGTH,
+    CommonHeader,
     DataType,
     Dh,
     EncrAlg,
@@ -42,7 +43,6 @@ from mikey.wire import (
     Id,
     Kemac,
     Message,
-    Payload,
     Rand,
     SecurityPolicy,
     Timestamp,
@@ -56,6 +56,7 @@ class DhHmacResponder(PskResponder):
     """Takes DH-HMAC I_messages (initial and update) and answers them."""
 
     data_types = frozenset({DataType.DHHMAC_INIT})
+    response_type = DataType.DHHMAC_RESP
     settings: DhHmacSettings
 
     def __init__(
@@ -139,28 +140,34 @@ class DhHmacResponder(PskResponder):
         return self.reseal(self.compose_response(msg, pair), keys)
 
     def compose_response(self, i_message: Message, pair: DhKeyPair | None = None) -> Message:
-        """R_message = HDR, T, [IDr], IDi, [DHr, DHi], KEMAC, unsealed.
+        """R_message = HDR, T, [IDr], IDi, [DHr, DHi], KEMAC, unsealed (RFC 4650 3)."""
+        alg = kemac_of(i_message).mac_alg
+        kemac = Kemac(EncrAlg.NULL, b"", alg, bytes(MAC_LENGTH[alg]))
+        hdr, t, id_r, id_i, dh = self.response_parts(i_message, pair)
+        return Message(hdr, (t, *id_r, id_i, *dh, kemac))
 
-        HDR: DHHMAC resp, the initiator's CSB ID and CS ID map, zero SSRCs filled
-        in (RFC 3830 6.1.1). T: the initiator's (RFC 3830 5.2). IDi: the one the
-        I_message carried, else the configured peer ("regardless of whether the
-        I_message conveyed any IDi", RFC 4650 3).
+    def response_parts(
+        self, i_message: Message, pair: DhKeyPair | None
+    ) -> tuple[CommonHeader, Timestamp, tuple[Id, ...], Id, tuple[Dh, ...]]:
+        """HDR, T, [IDr], IDi and [DHr, DHi] of the answer (the DH method's too, RFC 3830 3.3).
+
+        HDR: the response data type, the initiator's CSB ID and CS ID map, zero
+        SSRCs filled in (RFC 3830 6.1.1). T: the initiator's (RFC 3830 5.2). IDi:
+        the one the I_message carried, else the configured peer ("regardless of
+        whether the I_message conveyed any IDi", RFC 4650 3).
         """
         s = self.settings
-        hdr = self.fill_in_ssrcs(replace(i_message.hdr, data_type=DataType.DHHMAC_RESP))
-        sent_id_i, _ = i_message_identities(i_message)
+        hdr = self.fill_in_ssrcs(replace(i_message.hdr, data_type=self.response_type))
+        sent_id_i, _ = self.read_identities(i_message)
         id_i = sent_id_i or s.id_i
         if id_i is None:
-            raise ValueError("the responder knows no IDi to send (RFC 4650 3)")
+            raise ValueError("the responder knows no IDi to send (RFC 4650 3, RFC 3830 3.3)")
         dhi = i_message.first(Dh)
         dh: tuple[Dh, ...] = ()
         if pair is not None and dhi is not None:
             dh = (Dh(pair.group, pair.public_value), dhi)
-        alg = kemac_of(i_message).mac_alg
-        kemac = Kemac(EncrAlg.NULL, b"", alg, bytes(MAC_LENGTH[alg]))
-        ids = tuple(i for i in (s.id_r, id_i) if i is not None)
-        payloads: tuple[Payload, ...] = (timestamp_of(i_message), *ids, *dh, kemac)
-        return Message(hdr, payloads)
+        id_r = (s.id_r,) if s.id_r is not None else ()
+        return hdr, timestamp_of(i_message), id_r, id_i, dh
 
     def reseal(self, r_message: Message, keys: KemacKeys | None = None) -> bytes:
         """`r_message` with its KEMAC MAC made under auth_key (default: the last exchange's)."""
