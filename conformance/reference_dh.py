@@ -1,19 +1,26 @@
-"""The suite's side of a DH-HMAC exchange (RFC 4650), on top of conformance.reference.
+"""The suite's side of a DH-HMAC (RFC 4650) or DH (RFC 3830 3.3) exchange, on top of
+conformance.reference.
 
 ReferenceDhHmacInitiator and ReferenceDhHmacResponder are the PSK reference
 parties with the DH-HMAC machines inside: the PSK forging helpers (`forge`,
 `forge_bytes`, `with_extra`, ...) work on DH-HMAC messages too, since the MAC
 sits in the last KEMAC in both modes. The DH-specific forgeries live here: DH
 values no group member has (`out_of_range`), and R_messages changed in one way
-and MACed anew (`ReferenceDhHmacResponder.forged`).
+and MACed anew (`ReferenceDhHmacResponder.forged`). The DH method's parties
+(ReferenceDhInitiator, ReferenceDhResponder) are the same with signatures: a
+forgery is signed afterwards with the party's key, and `credential=` puts one
+of the test PKI's refused certificates (conformance.reference_pk.bad_certificates)
+in the place of the good one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from conformance.reference import (
+    ByteMutation,
     HarnessError,
     MessageMutation,
     ReferenceInitiator,
@@ -21,10 +28,11 @@ from conformance.reference import (
     environment,
 )
 from mikey.crypto.dh import prime
+from mikey.modes.dh import DhInitiator, DhResponder, DhSettings
 from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder, DhHmacSettings
 from mikey.wire import DH_VALUE_LENGTH, Dh, DhGroup, Message, decode_message
-from suts.base import ExchangeParams, Profile
-from suts.builtin import dhhmac_settings_for
+from suts.base import ExchangeParams, Profile, Role
+from suts.builtin import dh_settings_for, dhhmac_settings_for
 
 OUT_OF_RANGE: dict[str, Callable[[int], int]] = {
     "zero": lambda p: 0,
@@ -102,3 +110,44 @@ class ReferenceDhHmacResponder(ReferenceResponder):
     def forged(self, r_message: bytes, mutate: MessageMutation) -> bytes:
         """The R_message changed by `mutate`, its KEMAC MAC made anew under auth_key."""
         return self.peer.reseal(mutate(decode_message(r_message)))
+
+
+class ReferenceDhInitiator(ReferenceDhHmacInitiator):
+    """The reference DH-method initiator (RFC 3830 3.3), plus signed forgeries."""
+
+    peer: DhInitiator
+
+    def __init__(
+        self,
+        profile: Profile,
+        params: ExchangeParams,
+        clock_offset: float = 0.0,
+        **changes: Any,
+    ) -> None:
+        self.params = replace(params, mode="DH")
+        self.dh: DhSettings = replace(
+            dh_settings_for(profile, self.params, Role.INITIATOR), **changes
+        )
+        self.settings = self.dh.transport
+        self.peer = DhInitiator(self.dh, environment(profile, clock_offset))
+        self._message = None
+
+    def forge_bytes(self, mutate: ByteMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
+        self.i_message()
+        covered = mutate(self.peer.unsealed_bytes())
+        return covered + self.peer.sign_over(covered)
+
+
+class ReferenceDhResponder(ReferenceDhHmacResponder):
+    """The reference DH-method responder (RFC 3830 3.3), plus signed forgeries."""
+
+    peer: DhResponder
+
+    def __init__(
+        self, profile: Profile, params: ExchangeParams | None = None, **changes: Any
+    ) -> None:
+        params = replace(params or ExchangeParams(), mode="DH")
+        self.dh: DhSettings = replace(dh_settings_for(profile, params, Role.RESPONDER), **changes)
+        self.settings = self.dh.transport
+        self.peer = DhResponder(self.dh, environment(profile))

@@ -23,7 +23,13 @@ from mikey.modes.base import Environment, Rejection
 from mikey.modes.dh_common import DhSettings
 from mikey.modes.dhhmac_common import r_message_identities
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
-from mikey.modes.signing import check_signature, sign_message, signed_part, signer_key
+from mikey.modes.signing import (
+    check_signature,
+    sign_message,
+    signature_length,
+    signed_part,
+    signer_key,
+)
 from mikey.pki import CertificateError, Usage, certificates_of
 from mikey.wire import (
     Cert,
@@ -65,7 +71,8 @@ class DhInitiator(DhHmacInitiator):
         id_r = (s.id_r,) if s.id_r is not None else ()
         dhi = (Dh(s.group, self.key_pair.public_value),) if self.key_pair else ()
         certs = self.dh.cert_payloads()
-        sign = Sign(self.dh.s_type, b"")
+        length = signature_length(self.dh.credential.private_key())
+        sign = Sign(self.dh.s_type, bytes(length))  # placeholder: the Signature len is known
         payloads: tuple[Payload, ...] = (
             t, *rand, *id_i, *certs, *id_r, *s.policies, *dhi, sign
         )  # fmt: skip

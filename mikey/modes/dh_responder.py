@@ -33,7 +33,7 @@ from mikey.modes.dhhmac_responder import DhHmacResponder
 from mikey.modes.pk_common import clear_identities
 from mikey.modes.replay import ReplayCache
 from mikey.modes.responder import Incoming
-from mikey.modes.signing import check_signature, sign_message, signer_key
+from mikey.modes.signing import check_signature, sign_message, signature_length, signer_key
 from mikey.pki import CertificateError, Usage, certificates_of
 from mikey.wire import (
     Cert,
@@ -132,7 +132,9 @@ class DhResponder(DhHmacResponder):
         """R_MESSAGE = HDR, T, [IDr], CERTr..., IDi, [DHr, DHi], SIGNr, unsigned (3.3)."""
         hdr, t, id_r, id_i, dh = self.response_parts(i_message, pair)
         certs = self.dh.cert_payloads()
-        return Message(hdr, (t, *id_r, *certs, id_i, *dh, Sign(self.dh.s_type, b"")))
+        length = signature_length(self.dh.credential.private_key())
+        sign = Sign(self.dh.s_type, bytes(length))  # placeholder: the Signature len is known
+        return Message(hdr, (t, *id_r, *certs, id_i, *dh, sign))
 
     def reseal(self, r_message: Message, keys: KemacKeys | None = None) -> bytes:
         """`r_message` signed with our key (5.2); a forgery without SIGN last gets one."""
