@@ -20,6 +20,11 @@ exponent, which is fresh for every exchange (RFC 3830 3.3, RFC 4650 5.3: xi, xr
 "randomly/pseudo-randomly and secretly chosen"), so it costs one more exponentiation
 for no secret worth keeping.
 
+Cost: OpenSSL knows OAKLEY 5 by name (RFC 3526's modp_1536) but validates the
+parameters of OAKLEY 1 and 2 (primality of p and q) at every key it loads,
+some 20-70 ms a key here; `cryptography` offers no way to load a key under
+parameters checked once. benchmarks/bench_dh_modes.py shows the effect.
+
 The shared secret g^(xi*xr) is encoded big-endian on the length of the DH-value of
 its group (Table 6.4: 96, 128 or 192 bytes), like the DH-value itself; that byte
 string is the TGK (RFC 3830 3.3: "This method creates a DH-key, which is used as
