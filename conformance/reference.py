@@ -201,8 +201,8 @@ def _set_byte(
 
 
 FIELD_CORRUPTIONS: dict[str, Callable[[ReferenceInitiator], ByteMutation]] = {
-    # HDR data type (6.1 Table 6.1.a): 7 is unassigned.
-    "data-type": _set_byte(lambda r: 1, lambda v: 7),
+    # HDR data type (6.1 Table 6.1.a; RFC 4650 4.1 takes 7 and 8): 240 is unassigned.
+    "data-type": _set_byte(lambda r: 1, lambda v: 240),
     # HDR PRF func (6.1 Table 6.1.c): 0x55 is unassigned; the V bit is kept.
     "prf-func": _set_byte(lambda r: 3, lambda v: (v & 0x80) | 0x55),
     # HDR Next payload announces RAND where T follows (6.1 Table 6.1.b).

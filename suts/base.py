@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mikey.credentials import PkMaterial
 from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import (
     CsIdMapType,
+    DhGroup,
     EncrAlg,
     ErrorNo,
     IdType,
@@ -89,6 +91,8 @@ class Profile:
 
     `max_skew` is the clock skew (seconds) the SUT says it allows (RFC 3830
     5.4: "an allowable clock skew (which is set by the local policy)").
+    `pk` is the public-key material of the PK, DH and RSA-R modes (None: the
+    suite's generated test PKI for the two identities, conformance.testpki).
     """
 
     psk: bytes = bytes(range(1, 17))
@@ -97,11 +101,12 @@ class Profile:
     max_skew: float = 300.0
     sakke: SakkeCommunity = field(default_factory=SakkeCommunity)
     """MIKEY-SAKKE: the KMS and the users' tel URIs (RFC 6509 2.1.2, 3.2)."""
+    pk: PkMaterial | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a JSON object; raises ValueError naming the bad key."""
-        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke"}
+        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke", "pk"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
@@ -116,6 +121,8 @@ class Profile:
                 kwargs["max_skew"] = float(data["max_skew"])
             if "sakke" in data:
                 kwargs["sakke"] = SakkeCommunity.from_json(dict(data["sakke"]))
+            if "pk" in data:
+                kwargs["pk"] = PkMaterial.from_json(data["pk"])
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad profile value: {exc}") from None
         if kwargs.get("psk") == b"":
@@ -135,6 +142,8 @@ class ExchangeParams:
     cs_map: tuple[SrtpIdEntry, ...] | None = None
     policies: tuple[SecurityPolicy, ...] | None = None
     include_ids: bool = True
+    dh_group: DhGroup = DhGroup.OAKLEY_5
+    """The DH group an initiator chooses (DH, DH-HMAC; RFC 3830 Table 6.4)."""
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,19 @@
 The only SUT that runs inside the suite's process (DESIGN.md): it is the
 library the suite itself plays the other side with, so a clean run against it
 checks the suite and the reference together, and the mutant bank subclasses it
-to prove each test can fail.
+to prove each test can fail. The modes it plays are bound in suts/builtin_modes.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from mikey.modes import base as modes
 from mikey.modes.base import Environment
-from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
-from mikey.modes.sakke_common import SakkeSettings
-from mikey.modes.sakke_initiator import SakkeInitiator
-from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
-    DataType,
     DecodeError,
     EncrAlg,
     KeyType,
@@ -36,12 +30,48 @@ from suts.base import (
     DecodeResult,
     ExchangeParams,
     Outcome,
-    Profile,
     Reply,
     Role,
     Sut,
     SutFailure,
 )
+from suts.builtin_modes import (
+    BINDINGS,
+    InitiatorMachine,
+    ModeBinding,
+    ResponderMachine,
+    bindings_with,
+    dh_binding,
+    dh_settings_for,
+    dhhmac_binding,
+    dhhmac_settings_for,
+    mode_of,
+    pk_binding,
+    pk_settings_for,
+    psk_binding,
+    sakke_binding,
+    sakke_settings_for,
+    settings_for,
+)
+
+__all__ = [
+    "BINDINGS",
+    "BuiltinSut",
+    "ModeBinding",
+    "bindings_with",
+    "crash_is_failure",
+    "dh_binding",
+    "dh_settings_for",
+    "dhhmac_binding",
+    "dhhmac_settings_for",
+    "mode_of",
+    "pk_binding",
+    "pk_settings_for",
+    "psk_binding",
+    "sakke_binding",
+    "sakke_settings_for",
+    "settings_for",
+]
 
 T = TypeVar("T")
 
@@ -55,134 +85,6 @@ def crash_is_failure(call: str) -> Iterator[None]:
         raise
     except Exception as exc:
         raise SutFailure(f"the SUT crashed in {call}(): {type(exc).__name__}: {exc}") from exc
-
-
-def settings_for(profile: Profile, params: ExchangeParams) -> PskSettings:
-    """The PSK mode settings for one exchange: the profile plus the exchange's params."""
-    extra: dict[str, Any] = {}
-    if params.cs_map is not None:
-        extra["cs_map"] = params.cs_map
-    if params.policies is not None:
-        extra["policies"] = params.policies
-    return PskSettings(
-        psk=profile.psk,
-        id_i=profile.id_initiator if params.include_ids else None,
-        id_r=profile.id_responder if params.include_ids else None,
-        encr_alg=params.encr_alg,
-        mac_alg=params.mac_alg,
-        v=params.v,
-        key_type=params.key_type,
-        **extra,
-    )
-
-
-class CsbKeys(Protocol):
-    """What the SUT needs of an established CSB: its SRTP keys per crypto session."""
-
-    def srtp_keys(self, cs_id: int) -> SrtpKeys: ...
-
-
-class InitiatorMachine(Protocol):
-    """A mode's initiator state machine, as the builtin SUT drives it."""
-
-    @property
-    def csb(self) -> CsbKeys | None: ...
-
-    def start(self) -> bytes: ...
-
-    def start_update(self) -> bytes: ...
-
-    def receive(self, data: bytes) -> modes.Outcome: ...
-
-
-class ResponderMachine(Protocol):
-    """A mode's responder state machine, as the builtin SUT drives it."""
-
-    @property
-    def last_csb(self) -> CsbKeys | None: ...
-
-    def receive(self, data: bytes) -> modes.Reply: ...
-
-
-@dataclass(frozen=True)
-class ModeBinding:
-    """How the builtin SUT builds one mode's state machines for an exchange."""
-
-    initiator: Callable[[Profile, ExchangeParams, Environment], InitiatorMachine]
-    responder: Callable[[Profile, ExchangeParams, Environment], ResponderMachine]
-
-
-def psk_binding(
-    initiator_class: type[PskInitiator] = PskInitiator,
-    responder_class: type[PskResponder] = PskResponder,
-) -> ModeBinding:
-    """PSK mode (RFC 3830 3.1), optionally with other (e.g. mutant) machine classes."""
-    return ModeBinding(
-        initiator=lambda profile, params, env: initiator_class(settings_for(profile, params), env),
-        responder=lambda profile, params, env: responder_class(settings_for(profile, params), env),
-    )
-
-
-def sakke_settings_for(profile: Profile, params: ExchangeParams) -> SakkeSettings:
-    """The MIKEY-SAKKE settings for one exchange: the profile's community plus the params."""
-    extra: dict[str, Any] = {}
-    if params.cs_map is not None:
-        extra["cs_map"] = params.cs_map
-    if params.policies is not None:
-        extra["policies"] = params.policies
-    community = profile.sakke
-    return SakkeSettings(
-        kms=community.kms,
-        uri_i=community.uri_initiator,
-        uri_r=community.uri_responder,
-        include_idr=params.include_ids,
-        **extra,
-    )
-
-
-def sakke_binding(
-    initiator_class: type[SakkeInitiator] = SakkeInitiator,
-    responder_class: type[SakkeResponder] = SakkeResponder,
-) -> ModeBinding:
-    """MIKEY-SAKKE (RFC 6509), optionally with other (e.g. mutant) machine classes."""
-    return ModeBinding(
-        initiator=lambda profile, params, env: initiator_class(
-            sakke_settings_for(profile, params), env
-        ),
-        responder=lambda profile, params, env: responder_class(
-            sakke_settings_for(profile, params), env
-        ),
-    )
-
-
-BINDINGS: Mapping[str, ModeBinding] = {
-    "PSK": psk_binding(),
-    "SAKKE": sakke_binding(),
-}
-"""Every mode the reference implements, by the catalog's mode name."""
-
-
-INITIATING_DATA_TYPES: Mapping[int, str] = {
-    DataType.PSK_INIT: "PSK",
-    DataType.PK_INIT: "PK",
-    DataType.DH_INIT: "DH",
-    DataType.SAKKE_MSG: "SAKKE",
-}
-"""The mode whose exchange a message of each HDR data type starts (RFC 3830 6.1 Table
-6.1.a, RFC 6509 4.1); an update carries its mode's initiating data type too (4.5)."""
-
-
-def mode_of(message: bytes, default: str = "PSK") -> str:
-    """The mode a responder should take `message` in, by its HDR data type (its second
-    octet); `default` when it names none (the mode's responder then rejects it)."""
-    if len(message) < 2:
-        return default
-    return INITIATING_DATA_TYPES.get(message[1], default)
-
-
-def bindings_with(mode: str, binding: ModeBinding) -> dict[str, ModeBinding]:
-    """BINDINGS with one mode's binding replaced (how mutants swap a machine in)."""
-    return {**BINDINGS, mode: binding}
 
 
 @dataclass

@@ -131,7 +131,7 @@ STRUCTURE = (
     _hdr_is_missing("hdr-truncated", _hdr_truncated, "only 9 bytes are sent"),
     unknown("version", PSK, R.VERSION, None, 0, 0, "version", "RFC 3830 6.1", "HDR"),
     unknown("version", PSK, R.VERSION, None, 0, 2, "version", "RFC 3830 6.1", "HDR"),
-    unknown("data-type", PSK, R.DATA_TYPE, None, 1, 7, "data type", "RFC 3830 6.1 Table 6.1.a",
+    unknown("data-type", PSK, R.DATA_TYPE, None, 1, 240, "data type", "RFC 3830 6.1 Table 6.1.a",
             "HDR"),
     unknown("hdr-next-payload", PSK, R.NEXT_PAYLOAD, None, 2, 13, "next payload",
             "RFC 3830 6.1 Table 6.1.b", "HDR"),

@@ -202,6 +202,7 @@ def built() -> dict[str, Message]:
     """The samples built with the payload model, by name."""
     cert = Cert(CertType.X509V3, der_certificate())
     pke = Pke(PkeCache.CACHE_FOR_CSB, bytes(range(128)))
+    dhmac = Kemac(EncrAlg.NULL, b"", MacAlg.HMAC_SHA_1_160, b"\x4d" * 20)
     msgs = {
         "hdr-srtp-id-0-cs": psk_i(srtp_policy(), kemac(EncrAlg.AES_CM_128), n_cs=0),
         "hdr-srtp-id-1-cs": psk_i(srtp_policy(), kemac(EncrAlg.AES_CM_128), n_cs=1),
@@ -254,6 +255,23 @@ def built() -> dict[str, Message]:
                 Dh(DhGroup.OAKLEY_5, b"\x05" * 192),
                 Dh(DhGroup.OAKLEY_5, b"\x06" * 192),
                 sign(),
+            ),
+        ),
+        # RFC 4650 3: I_message = HDR, T, RAND, [IDi], IDr, {SP}, DHi, KEMAC (no Encr data, 4.2)
+        "dhhmac-i-message": Message(
+            header(DataType.DHHMAC_INIT),
+            (T_NTP, RAND, ID_I, ID_R, srtp_policy(), Dh(DhGroup.OAKLEY_2, b"\x07" * 128), dhmac),
+        ),
+        # R_message = HDR, T, [IDr], IDi, DHr, DHi, KEMAC
+        "dhhmac-r-message": Message(
+            header(DataType.DHHMAC_RESP),
+            (
+                T_NTP,
+                ID_R,
+                ID_I,
+                Dh(DhGroup.OAKLEY_2, b"\x08" * 128),
+                Dh(DhGroup.OAKLEY_2, b"\x07" * 128),
+                dhmac,
             ),
         ),
     }

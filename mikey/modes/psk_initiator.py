@@ -72,7 +72,15 @@ class Exchange:
 
 
 class PskInitiator:
-    """Sends PSK I_MESSAGEs and takes the responder's verification messages."""
+    """Sends PSK I_MESSAGEs and takes the responder's verification messages.
+
+    DH-HMAC (mikey.modes.dhhmac_initiator) reuses this machinery: the data types
+    are class attributes, `awaits_response` says when a message wants an answer,
+    and `check_response` is the mode's sequence of checks on that answer.
+    """
+
+    i_message_type = DataType.PSK_INIT
+    r_message_type = DataType.PSK_RESP
 
     def __init__(self, settings: PskSettings, env: Environment | None = None) -> None:
         self.settings = settings
@@ -154,9 +162,13 @@ class PskInitiator:
         has_mac = any(isinstance(p, Kemac) for p in msg.payloads)
         data = seal(msg, exchange.keys.auth_key) if has_mac else encode_message(msg)
         exchange.sent = msg
-        if not msg.hdr.v:
+        if not self.awaits_response(msg):
             self._establish(exchange)
         return data
+
+    def awaits_response(self, msg: Message) -> bool:
+        """Whether the responder answers `msg`: PSK, when V is set (3.1, 6.1)."""
+        return msg.hdr.v
 
     def unsealed_message(self) -> Message:
         """The message last sealed, with its MAC field zero."""
@@ -184,16 +196,20 @@ class PskInitiator:
             msg = self.decode(data)
             if msg.hdr.data_type == DataType.ERROR:
                 self.take_error(data, msg, exchange)
-            self.check_data_type(msg)
-            self.check_csb_id(msg, sent)
-            self.check_payloads(msg)
-            self.check_timestamp(msg, sent)
-            self.check_identity(msg)
-            self.verify_v(data, msg, sent, exchange.keys)
+            self.check_response(data, msg, exchange, sent)
         except Rejection as rejection:
             return Outcome(False, rejection.error, rejection.reason)
         self._establish(exchange)
         return Outcome(True, None, f"CSB {exchange.csb.csb_id:#010x} verified (RFC 3830 3.1)")
+
+    def check_response(self, data: bytes, msg: Message, exchange: Exchange, sent: Message) -> None:
+        """The checks of an R_MESSAGE that is not an Error message (module docstring)."""
+        self.check_data_type(msg)
+        self.check_csb_id(msg, sent)
+        self.check_payloads(msg)
+        self.check_timestamp(msg, sent)
+        self.check_identity(msg)
+        self.verify_v(data, msg, sent, exchange.keys)
 
     def decode(self, data: bytes) -> Message:
         try:
@@ -221,9 +237,9 @@ class PskInitiator:
         raise Rejection(error, f"the responder reports {names} ({how}; RFC 3830 5.1.2)")
 
     def check_data_type(self, msg: Message) -> None:
-        if msg.hdr.data_type != DataType.PSK_RESP:
-            name = msg.hdr.data_type.name
-            raise Rejection(ErrorNo.INVALID_DT, f"data type {name}, not PSK_RESP (RFC 3830 6.1)")
+        if msg.hdr.data_type != self.r_message_type:
+            name, want = msg.hdr.data_type.name, self.r_message_type.name
+            raise Rejection(ErrorNo.INVALID_DT, f"data type {name}, not {want} (RFC 3830 6.1)")
 
     def check_csb_id(self, msg: Message, sent: Message) -> None:
         """The responder "uses the same CSB ID in the response" (6.1)."""
@@ -270,7 +286,7 @@ class PskInitiator:
 
     def _header(self, csb_id: int) -> CommonHeader:
         s = self.settings
-        return CommonHeader(DataType.PSK_INIT, csb_id, cs_map=s.cs_map, v=s.v)
+        return CommonHeader(self.i_message_type, csb_id, cs_map=s.cs_map, v=s.v)
 
     def _message(
         self, hdr: CommonHeader, rand: tuple[Rand, ...], key_data: tuple[KeyData, ...]
@@ -298,7 +314,7 @@ class PskInitiator:
     def _awaiting(self) -> tuple[Exchange, Message]:
         exchange = self.exchange
         sent = exchange.sent if exchange is not None else None
-        if exchange is None or sent is None or exchange.done or not sent.hdr.v:
+        if exchange is None or sent is None or exchange.done or not self.awaits_response(sent):
             raise Rejection(ErrorNo.UNSPECIFIED, "no I_MESSAGE awaits a response (RFC 3830 3.1)")
         return exchange, sent
 

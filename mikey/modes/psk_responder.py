@@ -64,14 +64,14 @@ I_MESSAGE_PAYLOADS = (Timestamp, Rand, Id, SecurityPolicy, GeneralExtension, Kem
 """HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC (3.1); General Extensions may ride along (6.15)."""
 
 
-def _kemac(msg: Message) -> Kemac:
+def kemac_of(msg: Message) -> Kemac:
     kemacs = msg.all(Kemac)
     if not kemacs:
         raise Rejection(ErrorNo.UNSPECIFIED, "no KEMAC payload (RFC 3830 3.1)")
     return kemacs[-1]
 
 
-def _timestamp(msg: Message) -> Timestamp:
+def timestamp_of(msg: Message) -> Timestamp:
     t = msg.first(Timestamp)
     if t is None:
         raise Rejection(ErrorNo.UNSPECIFIED, "no T payload (RFC 3830 3.1)")
@@ -100,6 +100,20 @@ class PskResponder(Responder):
         return self.settings.policies
 
     def process(self, incoming: Incoming) -> tuple[bytes | None, str]:
+        msg, prior, keys = self.authenticate(incoming)
+        key_data = self.decrypt_kemac(msg, keys)
+        self.check_key_data(msg, key_data, prior)
+        self.check_policies(msg)
+        csb = self.establish(msg, key_data, prior)
+        self.last_message, self.last_keys = msg, keys
+        what = "updated (RFC 3830 4.5)" if prior else "established (RFC 3830 3.1)"
+        return self.verification_message(msg, keys), f"CSB {csb.csb_id:#010x} {what}"
+
+    def authenticate(self, incoming: Incoming) -> tuple[Message, Csb | None, KemacKeys]:
+        """5.3 up to the MAC: the message, the CSB an update applies to, the message keys.
+
+        The message is in the replay cache when this returns. DH-HMAC shares it.
+        """
         data = incoming.data
         msg = incoming.msg = self.decode(data)
         self.check_data_type(msg)
@@ -112,15 +126,9 @@ class PskResponder(Responder):
         self.check_algorithms(msg)
         keys = self.derive_keys(psk, msg, prior)
         self.verify_mac(data, msg, keys)
-        incoming.auth = (_kemac(msg).mac_alg, keys.auth_key)
+        incoming.auth = (kemac_of(msg).mac_alg, keys.auth_key)
         self.remember(data, msg)
-        key_data = self.decrypt_kemac(msg, keys)
-        self.check_key_data(msg, key_data, prior)
-        self.check_policies(msg)
-        csb = self.establish(msg, key_data, prior)
-        self.last_message, self.last_keys = msg, keys
-        what = "updated (RFC 3830 4.5)" if prior else "established (RFC 3830 3.1)"
-        return self.verification_message(msg, keys), f"CSB {csb.csb_id:#010x} {what}"
+        return msg, prior, keys
 
     # -- checks, in the order `process` runs them ------------------------------------
 
@@ -143,7 +151,7 @@ class PskResponder(Responder):
 
     def check_identity(self, msg: Message) -> bytes:
         """IDi and IDr, when sent, are the configured ones; gives the pre-shared key (3.1)."""
-        id_i, id_r = identities(msg)
+        id_i, id_r = self.read_identities(msg)
         for sent, ours, who in (
             (id_i, self.settings.id_i, "IDi"),
             (id_r, self.settings.id_r, "IDr"),
@@ -153,6 +161,10 @@ class PskResponder(Responder):
                     ErrorNo.INVALID_ID, f"{who} {sent.data!r}: no pre-shared key (RFC 3830 3.1)"
                 )
         return self.settings.psk
+
+    def read_identities(self, msg: Message) -> tuple[Id | None, Id | None]:
+        """(IDi, IDr) of an I_MESSAGE: by position, as psk_common says."""
+        return identities(msg)
 
     def check_csb(self, msg: Message) -> Csb | None:
         """A RAND starts a new CSB under an unused CSB ID; no RAND updates a known one (4.5, 6.1).
@@ -175,7 +187,7 @@ class PskResponder(Responder):
 
     def check_algorithms(self, msg: Message) -> None:
         """KEMAC's encryption and MAC are supported; NULL MAC only with NULL encryption (4.2.4)."""
-        kemac = _kemac(msg)
+        kemac = kemac_of(msg)
         if kemac.encr_alg not in self.settings.accepted_encr:
             raise Rejection(ErrorNo.INVALID_EA, f"Encr alg {kemac.encr_alg.name} (RFC 3830 6.2)")
         if kemac.mac_alg not in self.settings.accepted_mac:
@@ -188,7 +200,7 @@ class PskResponder(Responder):
     def derive_keys(self, psk: bytes, msg: Message, prior: Csb | None) -> KemacKeys:
         """The message keys from the PSK, CSB ID and RAND (4.1.4); updates use the CSB's RAND."""
         rand = msg.first(Rand)
-        kemac = _kemac(msg)
+        kemac = kemac_of(msg)
         rand_bytes = rand.rand if rand else prior.rand if prior else b""
         return message_keys(psk, msg.hdr.csb_id, rand_bytes, kemac.encr_alg, kemac.mac_alg)
 
@@ -203,8 +215,8 @@ class PskResponder(Responder):
         Empty Encr data is an empty chain, whatever the algorithm (6.2: an update
         may skip the Key data, "the Encr data len being equal to 0").
         """
-        kemac = _kemac(msg)
-        t = _timestamp(msg)
+        kemac = kemac_of(msg)
+        t = timestamp_of(msg)
         if not kemac.encr_data:
             return ()
         try:
@@ -256,10 +268,10 @@ class PskResponder(Responder):
         T: the initiator's ("The Responder does not create a new timestamp", 5.2).
         """
         hdr = self.fill_in_ssrcs(replace(i_message.hdr, data_type=DataType.PSK_RESP))
-        alg = _kemac(i_message).mac_alg
+        alg = kemac_of(i_message).mac_alg
         id_r = (self.settings.id_r,) if self.settings.id_r is not None else ()
         v = Verification(alg, bytes(MAC_LENGTH[alg]))
-        return Message(hdr, (_timestamp(i_message), *id_r, v))
+        return Message(hdr, (timestamp_of(i_message), *id_r, v))
 
     def reseal_verification(
         self, r_message: Message, i_message: Message | None = None, keys: KemacKeys | None = None
@@ -272,5 +284,5 @@ class PskResponder(Responder):
         keys = keys or self.last_keys
         if i_message is None or keys is None:
             raise ValueError("no I_MESSAGE taken yet")
-        trailer = verification_trailer(*identities(i_message, r_message), _timestamp(r_message))
+        trailer = verification_trailer(*identities(i_message, r_message), timestamp_of(r_message))
         return seal(r_message, keys.auth_key, trailer)

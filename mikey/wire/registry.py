@@ -9,7 +9,7 @@ from enum import IntEnum
 
 
 class DataType(IntEnum):
-    """HDR data type, RFC 3830 section 6.1, Table 6.1.a."""
+    """HDR data type, RFC 3830 section 6.1, Table 6.1.a; RFC 4650 section 4.1 Table 4.1.a."""
 
     PSK_INIT = 0
     PSK_RESP = 1
@@ -18,6 +18,8 @@ class DataType(IntEnum):
     DH_INIT = 4
     DH_RESP = 5
     ERROR = 6
+    DHHMAC_INIT = 7  # RFC 4650 4.1
+    DHHMAC_RESP = 8
     SAKKE_MSG = 26  # RFC 6509 4.1 Table 1
 
 

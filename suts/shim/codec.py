@@ -17,11 +17,13 @@ import binascii
 from enum import IntEnum
 from typing import Any, TypeVar
 
+from mikey.credentials import PkMaterial
 from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import (
     CsIdMapType,
+    DhGroup,
     EncrAlg,
     ErrorNo,
     IdType,
@@ -119,6 +121,7 @@ def profile_to_json(profile: Profile) -> JsonObject:
         "id_responder": id_to_json(profile.id_responder),
         "max_skew": profile.max_skew,
         "sakke": profile.sakke.to_json(),
+        **({"pk": profile.pk.to_json()} if profile.pk is not None else {}),
     }
 
 
@@ -130,6 +133,7 @@ def profile_from_json(obj: Any) -> Profile:
         id_responder=id_from_json(body.get("id_responder"), "profile.id_responder"),
         max_skew=number(body.get("max_skew"), "profile.max_skew"),
         **_optional(body, "sakke", SakkeCommunity.from_json),
+        **_optional(body, "pk", PkMaterial.from_json),
     )
 
 
@@ -183,6 +187,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         else [{"policy_no": e.policy_no, "ssrc": e.ssrc, "roc": e.roc} for e in cs_map],
         "policies": None if policies is None else [policy_to_json(sp) for sp in policies],
         "include_ids": params.include_ids,
+        "dh_group": code(params.dh_group),
     }
 
 
@@ -206,6 +211,11 @@ def params_from_json(obj: Any) -> ExchangeParams:
             policy_from_json(p, "params.policies[]") for p in expect(policies, list, "policies")
         ),
         include_ids=expect(body.get("include_ids"), bool, "params.include_ids"),
+        **(
+            {"dh_group": code_from(DhGroup, body["dh_group"], "params.dh_group")}
+            if "dh_group" in body
+            else {}
+        ),
     )
 
 

@@ -45,9 +45,7 @@ def journal(run_dir: Path) -> list[dict[str, Any]]:
 
 def outcomes(run_dir: Path) -> dict[str, tuple[str, str]]:
     """Each test's verdict and reason (random CSB IDs and message bytes left out)."""
-    return {
-        r["test_id"]: (r["verdict"], RANDOM.sub("?", r["reason"])) for r in journal(run_dir)
-    }
+    return {r["test_id"]: (r["verdict"], RANDOM.sub("?", r["reason"])) for r in journal(run_dir)}
 
 
 RANDOM = re.compile(r"0x[0-9a-f]+|b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\"")

@@ -245,6 +245,26 @@ def codec_corpus() -> dict[str, bytes]:
             Dh(DhGroup.OAKLEY_2, b"\x02" * 128, KvNull()),
             Sign(SignType.RSA_PKCS1_1_5, b"\x42" * 96),
         ),
+        # RFC 4650 3: DHHMAC init/resp (data types 7, 8), KEMAC with no Encr data (4.2)
+        "dhhmac-i-message": _msg(
+            header(DataType.DHHMAC_INIT),
+            T_NTP,
+            RAND,
+            ID_I,
+            ID_R,
+            srtp_policy(0),
+            Dh(DhGroup.OAKLEY_2, b"\x02" * 128),
+            Kemac(EncrAlg.NULL, b"", MacAlg.HMAC_SHA_1_160, b"\x5a" * 20),
+        ),
+        "dhhmac-r-message": _msg(
+            header(DataType.DHHMAC_RESP),
+            T_NTP,
+            ID_R,
+            ID_I,
+            Dh(DhGroup.OAKLEY_1, b"\x03" * 96),
+            Dh(DhGroup.OAKLEY_1, b"\x01" * 96),
+            Kemac(EncrAlg.NULL, b"", MacAlg.HMAC_SHA_1_160, b"\x5a" * 20),
+        ),
     }
     corpus["error-invalid-sp-with-policies"] = _msg(
         header(DataType.ERROR, n_cs=2),

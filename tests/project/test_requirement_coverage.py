@@ -1,4 +1,4 @@
-"""Every testable MUST of RFC 3830 sections 3-6 that binds PSK or the codec has a test.
+"""Every testable MUST of sections 3-6 that binds PSK, DH, DH-HMAC or the codec has a test.
 
 The conformance suite is collected (not run) and the requirement IDs its tests
 cite are compared with the catalog.
@@ -14,7 +14,7 @@ import conformance
 from conformance.plugin import requirement_ids
 from conformance.requirements import load
 
-SCOPE_MODES = {"PSK", "codec"}
+SCOPE_MODES = {"PSK", "DH", "DH-HMAC", "codec"}
 SCOPE_SECTIONS = ("3", "4", "5", "6")
 KNOWN_GAPS = {
     "RFC3830-6.6-counter-padding": (

@@ -22,7 +22,7 @@ from conformance.requirements.rfctext import (
 
 CATALOG = load()
 
-SCOPE = {3830: ("3", "4", "5", "6")}
+SCOPE = {3830: ("3", "4", "5", "6"), 4650: ("3", "4", "5")}
 """RFC -> the top-level sections its catalog covers completely."""
 
 EXCLUDED: dict[tuple[int, str, str], str] = {

@@ -56,7 +56,7 @@ def test_cs_count_equal_to_map_length_is_canonical() -> None:
     [
         ("02 00 00 00 00000001 00 00", 0, "version", 2),
         ("00 00 00 00 00000001 00 00", 0, "version", 0),
-        ("01 07 00 00 00000001 00 00", 1, "data type", 7),
+        ("01 f0 00 00 00000001 00 00", 1, "data type", 240),
         ("01 00 0d 00 00000001 00 00", 2, "next payload", 13),
         ("01 00 14 00 00000001 00 00", 2, "next payload", 20),  # Key data only inside KEMAC
         ("01 00 00 01 00000001 00 00", 3, "PRF func", 1),

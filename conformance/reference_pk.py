@@ -1,0 +1,171 @@
+"""The suite's side of a PK exchange (RFC 3830 3.2): the reference library, driven for a test.
+
+`PkReferenceInitiator` and `PkReferenceResponder` are conformance.reference's
+PSK ones with the public-key machines in them (what they share, they inherit).
+Forgeries of a PK I_MESSAGE are broken in exactly one way and then signed
+(SIGNi, 5.2) with the initiator's key, so a responder that rejects them can
+only be rejecting that one fault. The adversarial certificates come from the
+suite's test PKI (conformance.testpki), so they exist only when the profile
+brings no PKI of its own (`bad_certificates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from conformance.reference import (
+    ByteMutation,
+    MessageMutation,
+    ReferenceInitiator,
+    ReferenceResponder,
+    environment,
+)
+from conformance.testpki import PartyCerts, test_pki
+from mikey.crypto import mac
+from mikey.crypto.envelope import envelope_encrypt
+from mikey.modes.pk_common import PkSettings
+from mikey.modes.pk_initiator import PkInitiator
+from mikey.modes.pk_responder import PkResponder
+from mikey.wire import (
+    PAYLOAD_TYPE,
+    Cert,
+    CertType,
+    Id,
+    Kemac,
+    Message,
+    PayloadType,
+    Pke,
+    Timestamp,
+    encode_key_data_with_id,
+    encode_payload,
+)
+from suts.base import ExchangeParams, Profile, Role
+from suts.builtin import pk_settings_for
+
+PK = ExchangeParams(mode="PK")
+
+
+def pk_params(**changes: Any) -> ExchangeParams:
+    """Exchange parameters of a PK test: the defaults, with `changes` applied."""
+    return replace(PK, **changes)
+
+
+def bad_certificates(profile: Profile, who: Role) -> PartyCerts:
+    """The test PKI's refused certificates for `who`'s key; not applicable with a profile PKI."""
+    if profile.pk is not None:
+        pytest.skip("not-applicable: the profile brings its own PKI; the suite holds no CA key")
+    pki = test_pki(profile.id_initiator, profile.id_responder)
+    return pki.initiator if who is Role.INITIATOR else pki.responder
+
+
+def _payloads(msg: Message, kind: type, new: tuple[Any, ...]) -> Message:
+    """`msg` with its payloads of class `kind` replaced by `new`, where the first one was."""
+    at = next(i for i, p in enumerate(msg.payloads) if isinstance(p, kind))
+    rest = tuple(p for p in msg.payloads if not isinstance(p, kind))
+    return replace(msg, payloads=(*rest[:at], *new, *rest[at:]))
+
+
+class PkReferenceInitiator(ReferenceInitiator):
+    """The reference PK initiator, plus forgeries of its I_MESSAGE."""
+
+    peer: PkInitiator
+
+    def __init__(
+        self,
+        profile: Profile,
+        params: ExchangeParams = PK,
+        clock_offset: float = 0.0,
+        **changes: Any,
+    ) -> None:
+        self.params = params
+        self.pk: PkSettings = replace(pk_settings_for(profile, params, Role.INITIATOR), **changes)
+        self.settings = self.pk.transport
+        self.peer = PkInitiator(self.pk, environment(profile, clock_offset))
+        self._message = None
+
+    def forge_bytes(self, mutate: ByteMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
+        self.i_message()
+        covered = mutate(self.peer.unsealed_bytes())
+        return covered + self.peer.sign_over(covered)
+
+    def signed_by_another_key(self) -> bytes:
+        """A new I_MESSAGE, CERTi and all, signed by a fresh key its certificate does not
+        certify (5.2)."""
+        self.i_message()
+        stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.peer.pk = replace(self.pk, credential=replace(self.pk.credential, key=stranger))
+        try:
+            return self.peer.seal(self.peer.unsealed_message())
+        finally:
+            self.peer.pk = self.pk
+
+    # -- forgeries of one payload, signed afterwards ---------------------------------------
+
+    @staticmethod
+    def without(kind: str) -> MessageMutation:
+        """Drop the payloads of one kind (by its Table 6.1.b name), PKE included."""
+        if kind != "PKE":
+            return ReferenceInitiator.without(kind)
+        return lambda msg: replace(
+            msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, Pke))
+        )
+
+    @staticmethod
+    def with_certificates(*ders: bytes) -> MessageMutation:
+        """CERTi replaced by these DER strings (6.7)."""
+        return lambda msg: _payloads(msg, Cert, tuple(Cert(CertType.X509V3, d) for d in ders))
+
+    def pke_under(self, public_key: Any) -> MessageMutation:
+        """The PKE with the envelope key encrypted under another key than the responder's."""
+
+        def mutate(msg: Message) -> Message:
+            env_key = self.peer.env_key
+            assert env_key is not None
+            pke = msg.all(Pke)[0]
+            data = envelope_encrypt(public_key, env_key, self.pk.envelope)
+            return _payloads(msg, Pke, (Pke(pke.cache, data),))
+
+        return mutate
+
+    def kemac_with_idi(self, ident: Id) -> MessageMutation:
+        """The KEMAC re-encrypted and re-MACed with another IDi in it (3.2, 6.2)."""
+
+        def mutate(msg: Message) -> Message:
+            csb, t = self.peer.latest_csb, msg.first(Timestamp)
+            assert csb is not None and t is not None
+            plain = encode_key_data_with_id(ident, csb.key_data)
+            return _payloads(msg, Kemac, (self.peer.kemac_for(msg.hdr.csb_id, t, plain),))
+
+        return mutate
+
+    def kemac_mac_over_next_payload(self) -> MessageMutation:
+        """The KEMAC MAC taken with its real Next payload field, not zero (5.2, 6.2)."""
+
+        def mutate(msg: Message) -> Message:
+            at = next(i for i, p in enumerate(msg.payloads) if isinstance(p, Kemac))
+            kemac, following = msg.payloads[at], msg.payloads[at + 1]
+            assert isinstance(kemac, Kemac)
+            keys = self.peer.keys
+            assert keys is not None
+            next_payload = PAYLOAD_TYPE.get(type(following), PayloadType.LAST)
+            covered = encode_payload(kemac, next_payload)[: -len(kemac.mac) or None]
+            tag = mac(kemac.mac_alg, keys.auth_key, covered)
+            return _payloads(msg, Kemac, (replace(kemac, mac=tag),))
+
+        return mutate
+
+
+class PkReferenceResponder(ReferenceResponder):
+    """The reference PK responder, plus forgeries of its verification message."""
+
+    peer: PkResponder
+
+    def __init__(self, profile: Profile, **changes: Any) -> None:
+        pk = replace(pk_settings_for(profile, PK, Role.RESPONDER), **changes)
+        self.settings = pk.transport
+        self.peer = PkResponder(pk, environment(profile))

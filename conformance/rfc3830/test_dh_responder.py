@@ -1,0 +1,265 @@
+"""DH method, the SUT as responder: the suite's reference initiator sends signed I_MESSAGEs.
+
+RFC 3830 3.3 (the exchange), 4.2.6/4.2.7 (signatures, groups), 4.3.2 (certificates),
+4.5 (updates), 5.3/5.4 (signature, replay, timestamps), 6.1 (V), 6.5 (SIGN last).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from conformance.checks import expect_rejection, strict_decode
+from conformance.evidence import Evidence
+from conformance.reference import exchange_params, send_to_responder
+from conformance.reference_dh import OUT_OF_RANGE, ReferenceDhInitiator, out_of_range, replace_dh
+from conformance.reference_pk import bad_certificates
+from mikey.crypto.signature import signature_sign
+from mikey.wire import DataType, Dh, DhGroup, ErrorNo, Message, Sign, SignType, Timestamp
+from suts.base import Profile, Role, Sut
+
+pytestmark = [pytest.mark.mode("DH"), pytest.mark.role("responder")]
+
+CERT_FAULTS = frozenset({ErrorNo.INVALID_CERT, ErrorNo.AUTH_FAILURE})
+"""Invalid Cert names the fault (Table 6.12); Auth failure is the closest 5.3 allows."""
+INVALID_DH = frozenset({ErrorNo.INVALID_DH, ErrorNo.UNSPECIFIED})
+GROUPS = [
+    pytest.param(
+        DhGroup.OAKLEY_5,
+        id="OAKLEY_5",
+        marks=pytest.mark.requirement("RFC3830-4.2.7-oakley5-mandatory"),
+    ),
+    pytest.param(DhGroup.OAKLEY_1, id="OAKLEY_1"),
+    pytest.param(DhGroup.OAKLEY_2, id="OAKLEY_2"),
+]
+
+
+def reference(
+    profile: Profile, clock_offset: float = 0.0, **changes: object
+) -> ReferenceDhInitiator:
+    params = {k: v for k, v in changes.items() if k in ("dh_group", "v", "include_ids")}
+    settings = {k: v for k, v in changes.items() if k not in params}
+    return ReferenceDhInitiator(
+        profile, exchange_params(mode="DH", **params), clock_offset, **settings
+    )
+
+
+def r_message(
+    sut: Sut, ref: ReferenceDhInitiator, data: bytes, ev: Evidence
+) -> tuple[bytes, Message]:
+    """The SUT's answer to a valid I_MESSAGE: the R_MESSAGE, always sent (6.1)."""
+    reply = send_to_responder(sut, ref, data, ev)
+    assert reply.message is not None, (
+        f"no R_MESSAGE (the response is MANDATORY, 6.1): {reply.detail}"
+    )
+    msg = strict_decode(reply.message, "the R_MESSAGE")
+    assert msg.hdr.data_type == DataType.DH_RESP, (
+        f"answer of data type {msg.hdr.data_type.name}, not D-H resp (6.1): {reply.detail}"
+    )
+    return reply.message, msg
+
+
+@pytest.mark.requirement(
+    "RFC3830-3.3-r-message-payloads",
+    "RFC3830-3.3-group-chosen-by-initiator",
+    "RFC3830-6.5-sign-last",
+    "RFC3830-6.1-dh-response-mandatory",
+)
+@pytest.mark.parametrize("group", GROUPS)
+def test_valid_i_message_gets_a_signed_r_message(
+    sut: Sut, profile: Profile, evidence: Evidence, group: DhGroup
+) -> None:
+    """HDR, T, [IDr|CERTr], IDi, DHr, DHi, SIGNr in the initiator's group, SIGNr last,
+    verified by the reference initiator (certificate and signature)."""
+    ref = reference(profile, dh_group=group)
+    answer, msg = r_message(sut, ref, ref.i_message(), evidence)
+    assert isinstance(msg.payloads[-1], Sign), "SIGN is not the last payload (6.5)"
+    dh = msg.all(Dh)
+    assert [d.group for d in dh] == [group, group], f"DH payloads {dh}: want DHr, DHi in {group}"
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-3.3-responder-timestamp")
+def test_r_message_carries_the_initiator_timestamp(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The timestamp of the answer is the one of the I_MESSAGE (3.3)."""
+    ref = reference(profile)
+    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    t = msg.first(Timestamp)
+    assert t == ref.timestamp, f"R_MESSAGE T {t}, the I_MESSAGE's is {ref.timestamp}"
+
+
+@pytest.mark.requirement("RFC3830-6.1-v-ignored-dh", "RFC3830-6.1-dh-response-mandatory")
+def test_the_v_flag_is_ignored(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """An I_MESSAGE with V=0 is answered all the same (6.1)."""
+    ref = reference(profile, v=False)
+    answer, _ = r_message(sut, ref, ref.i_message(), evidence)
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
+
+
+@pytest.mark.parametrize(
+    "s_type",
+    [
+        pytest.param(
+            SignType.RSA_PKCS1_1_5,
+            id="PKCS1",
+            marks=pytest.mark.requirement("RFC3830-4.2.6-rsa-pkcs1-sign-mandatory"),
+        ),
+        pytest.param(
+            SignType.RSA_PSS, id="PSS", marks=pytest.mark.requirement("RFC3830-4.2.6-rsa-pss")
+        ),
+    ],
+)
+def test_takes_each_signature_type(
+    sut: Sut, profile: Profile, evidence: Evidence, s_type: SignType
+) -> None:
+    """SIGNi with RSA PKCS#1 v1.5 (mandatory) and RSA-PSS (recommended) is taken (4.2.6)."""
+    ref = reference(profile, s_type=s_type)
+    r_message(sut, ref, ref.i_message(), evidence)
+
+
+@pytest.mark.requirement("RFC3830-3.3-dh-xr-random")
+def test_every_exchange_gets_a_fresh_dhr(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """xr is drawn anew: three exchanges give three different DHr (3.3)."""
+    values = []
+    for _ in range(3):
+        ref = reference(profile)
+        _, msg = r_message(sut, ref, ref.i_message(), evidence)
+        values.append(msg.all(Dh)[0].value)
+    assert len(set(values)) == len(values), "the responder's DH value repeats"
+
+
+@pytest.mark.requirement("RFC3830-5.3-verify-mac", "RFC3830-5.3-auth-failure-error")
+@pytest.mark.parametrize("where", ["signature", "dhi", "another-key"])
+def test_rejects_a_signature_that_does_not_verify(
+    sut: Sut, profile: Profile, evidence: Evidence, where: str
+) -> None:
+    """A bit flipped in SIGNi or in DHi after signing, or SIGNi by a key CERTi does not
+    certify: the signature fails (5.3)."""
+    ref = reference(profile)
+    if where == "another-key":
+        ref.i_message()
+        covered = ref.peer.unsealed_bytes()
+        own = ref.dh.credential.private_key()
+        assert isinstance(own, rsa.RSAPrivateKey)
+        stranger = rsa.generate_private_key(public_exponent=65537, key_size=own.key_size)
+        data = covered + signature_sign(SignType.RSA_PKCS1_1_5, stranger, covered)
+    else:
+        raw = bytearray(ref.i_message())
+        raw[-1 if where == "signature" else ref.offset_of(Dh) + 5] ^= 0x01
+        data = bytes(raw)
+    reply = send_to_responder(sut, ref, data, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
+
+
+@pytest.mark.requirement("RFC3830-3.3-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_a_dhi_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """A signed I_MESSAGE whose DHi is 0, 1, p-1, p or 2^n - 1 is refused."""
+    ref = reference(profile)
+    bad = out_of_range(ref.settings.group, value)
+    data = ref.forge(replace_dh(0, lambda dh: replace(dh, value=bad)))
+    reply = send_to_responder(sut, ref, data, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+
+
+@pytest.mark.requirement("RFC3830-4.3.2-chain-validation")
+@pytest.mark.parametrize(
+    ("bad", "errors"),
+    [
+        ("expired", CERT_FAULTS),
+        ("not_yet_valid", CERT_FAULTS),
+        ("wrong_key_usage", CERT_FAULTS),
+        ("unknown_ca", CERT_FAULTS),
+        ("identity_mismatch", CERT_FAULTS | {ErrorNo.INVALID_ID}),
+    ],
+)
+def test_rejects_a_certificate_it_cannot_trust(
+    sut: Sut, profile: Profile, evidence: Evidence, bad: str, errors: frozenset[ErrorNo]
+) -> None:
+    """CERTi for the initiator's own key (so SIGNi verifies under it) that is expired, not
+    yet valid, not for signing, from an unknown CA or for another identity (4.3.2)."""
+    credential = getattr(bad_certificates(profile, Role.INITIATOR), bad)
+    ref = reference(profile, credential=credential)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, errors)
+
+
+def _established(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> tuple[ReferenceDhInitiator, Message]:
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = reference(profile)
+    answer, msg = r_message(sut, ref, ref.i_message(), evidence)
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the R_MESSAGE: {outcome.reason}"
+    return ref, msg
+
+
+@pytest.mark.requirement("RFC3830-5.4-replay")
+def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """The same signed update twice: the second is a replay (5.4)."""
+    ref, _ = _established(sut, profile, evidence)
+    update = ref.update(new_keys=True)
+    r_message(sut, ref, update, evidence)
+    reply = send_to_responder(sut, ref, update, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+@pytest.mark.requirement("RFC3830-5.4-timestamp-window")
+def test_rejects_a_stale_timestamp(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """T twice the allowed skew in the past (5.4): refused."""
+    ref = reference(profile, clock_offset=-2 * profile.max_skew - 10)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
+
+
+@pytest.mark.requirement("RFC3830-4.5-dh-update-dhr", "RFC3830-4.5-update-dh")
+def test_an_update_with_dhi_gets_dhr_and_dhi(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """If the initiator includes DHi, the responder MUST include DHr and DHi (4.5)."""
+    ref, first = _established(sut, profile, evidence)
+    answer, msg = r_message(sut, ref, ref.update(new_keys=True), evidence)
+    dh = msg.all(Dh)
+    assert len(dh) == 2 and dh[1] == ref.dhi(), f"the answer's DH payloads are {dh}"
+    assert dh[0].value != first.all(Dh)[0].value, "the update's DHr is the initial one's"
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-4.5-dh-update-no-dhr")
+def test_an_update_without_dhi_gets_no_dh(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """If the initiator does not include DHi, the responder MUST NOT include DHr or DHi."""
+    ref, _ = _established(sut, profile, evidence)
+    answer, msg = r_message(sut, ref, ref.update(new_keys=False), evidence)
+    assert not msg.all(Dh), "DH payloads in the answer to an update without DHi"
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+
+
+@pytest.mark.requirement("RFC3830-3.3-tgk-dh")
+def test_derived_srtp_keys_match_the_reference(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The SUT's SRTP master key and salt equal the reference initiator's: both hold
+    g^(xi*xr) as TGK (3.3) and derive by 4.1.3."""
+    if not sut.capabilities().exports_keys:
+        pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
+    ref = reference(profile)
+    answer, _ = r_message(sut, ref, ref.i_message(), evidence)
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the R_MESSAGE: {outcome.reason}"
+    for cs_id in ref.cs_ids:
+        ours, theirs = ref.srtp_keys(cs_id), sut.srtp_keys(Role.RESPONDER, cs_id)
+        evidence.secret(f"cs {cs_id}: reference {ours}, SUT {theirs}")
+        same = theirs == ours  # not in the assert: the keys stay out of the report
+        assert same, f"crypto session {cs_id}: SRTP keys differ from the reference"

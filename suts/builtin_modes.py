@@ -1,0 +1,246 @@
+"""The modes the reference implements, bound for the builtin SUT: per mode, how the
+settings of one party come from the profile (PIXIT) and the exchange's parameters, and
+which state machines play initiator and responder. A new mode adds its settings function
+and one BINDINGS entry; mutants swap a machine class in with `bindings_with`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mikey.modes import base as modes
+from mikey.modes.base import Environment
+from mikey.modes.dh import DhInitiator, DhResponder, DhSettings
+from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder, DhHmacSettings
+from mikey.modes.pk_common import PkSettings
+from mikey.modes.pk_initiator import PkInitiator
+from mikey.modes.pk_responder import PkResponder
+from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
+from mikey.modes.sakke_common import SakkeSettings
+from mikey.modes.sakke_initiator import SakkeInitiator
+from mikey.modes.sakke_responder import SakkeResponder
+from mikey.srtp import SrtpKeys
+from mikey.wire import DataType
+from suts.base import ExchangeParams, Profile, Role
+
+
+class CsbKeys(Protocol):
+    """What the SUT needs of an established CSB: its SRTP keys per crypto session."""
+
+    def srtp_keys(self, cs_id: int) -> SrtpKeys: ...
+
+
+class InitiatorMachine(Protocol):
+    """A mode's initiator state machine, as the builtin SUT drives it."""
+
+    @property
+    def csb(self) -> CsbKeys | None: ...
+
+    def start(self) -> bytes: ...
+
+    def start_update(self) -> bytes: ...
+
+    def receive(self, data: bytes) -> modes.Outcome: ...
+
+
+class ResponderMachine(Protocol):
+    """A mode's responder state machine, as the builtin SUT drives it."""
+
+    @property
+    def last_csb(self) -> CsbKeys | None: ...
+
+    def receive(self, data: bytes) -> modes.Reply: ...
+
+
+@dataclass(frozen=True)
+class ModeBinding:
+    """How the builtin SUT builds one mode's state machines for an exchange."""
+
+    initiator: Callable[[Profile, ExchangeParams, Environment], InitiatorMachine]
+    responder: Callable[[Profile, ExchangeParams, Environment], ResponderMachine]
+
+
+Settings = Callable[[Profile, ExchangeParams, Role], Any]
+"""One party's settings (its role given) for one exchange."""
+
+
+def mode_binding(settings: Settings, initiator_class: type, responder_class: type) -> ModeBinding:
+    """A mode's binding: `initiator_class(settings(..., INITIATOR), env)` and the responder's."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(
+            settings(profile, params, Role.INITIATOR), env
+        ),
+        responder=lambda profile, params, env: responder_class(
+            settings(profile, params, Role.RESPONDER), env
+        ),
+    )
+
+
+def policy_choices(params: ExchangeParams) -> dict[str, Any]:
+    """The CS ID map and security policies the exchange asks for, where it asks (else the
+    settings' defaults)."""
+    extra: dict[str, Any] = {}
+    if params.cs_map is not None:
+        extra["cs_map"] = params.cs_map
+    if params.policies is not None:
+        extra["policies"] = params.policies
+    return extra
+
+
+def settings_for(
+    profile: Profile, params: ExchangeParams, role: Role = Role.INITIATOR
+) -> PskSettings:
+    """PSK (RFC 3830 3.1): the profile's key and identities plus the exchange's params."""
+    return PskSettings(
+        psk=profile.psk,
+        id_i=profile.id_initiator if params.include_ids else None,
+        id_r=profile.id_responder if params.include_ids else None,
+        encr_alg=params.encr_alg,
+        mac_alg=params.mac_alg,
+        v=params.v,
+        key_type=params.key_type,
+        **policy_choices(params),
+    )
+
+
+def dhhmac_settings_for(
+    profile: Profile, params: ExchangeParams, role: Role = Role.INITIATOR
+) -> DhHmacSettings:
+    """DH-HMAC (RFC 4650): the profile's identities are always known; `include_ids` False
+    leaves only the optional IDi out."""
+    return DhHmacSettings(
+        psk=profile.psk,
+        id_i=profile.id_initiator,
+        id_r=profile.id_responder,
+        send_id_i=params.include_ids,
+        mac_alg=params.mac_alg,
+        v=params.v,
+        group=params.dh_group,
+        **policy_choices(params),
+    )
+
+
+def sakke_settings_for(
+    profile: Profile, params: ExchangeParams, role: Role = Role.INITIATOR
+) -> SakkeSettings:
+    """MIKEY-SAKKE (RFC 6509): the profile's community plus the params."""
+    community = profile.sakke
+    return SakkeSettings(
+        kms=community.kms,
+        uri_i=community.uri_initiator,
+        uri_r=community.uri_responder,
+        include_idr=params.include_ids,
+        **policy_choices(params),
+    )
+
+
+def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
+    """PK (RFC 3830 3.2) for the party playing `role`: the PSK settings as transport, plus
+    the profile's public-key material (the test PKI when it has none)."""
+    from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
+
+    material = pk_material(profile)
+    own, peer = (material.initiator, material.responder)
+    if role is Role.RESPONDER:
+        own, peer = peer, own
+    return PkSettings(
+        transport=settings_for(profile, params),
+        credential=own,
+        anchors=material.trust_anchors,
+        peer=peer,
+        initiator_id=profile.id_initiator,
+        envelope=material.envelope,
+    )
+
+
+def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhSettings:
+    """DH (RFC 3830 3.3) for the party playing `role`: the DH-HMAC settings as transport,
+    plus the profile's public-key material (the test PKI when it has none)."""
+    from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
+
+    material = pk_material(profile)
+    own, peer = (material.initiator, material.responder)
+    if role is Role.RESPONDER:
+        own, peer = peer, own
+    return DhSettings(
+        transport=dhhmac_settings_for(profile, params),
+        credential=own,
+        anchors=material.trust_anchors,
+        peer=peer,
+    )
+
+
+def psk_binding(
+    initiator_class: type[PskInitiator] = PskInitiator,
+    responder_class: type[PskResponder] = PskResponder,
+) -> ModeBinding:
+    """PSK mode (RFC 3830 3.1), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(settings_for, initiator_class, responder_class)
+
+
+def dhhmac_binding(
+    initiator_class: type[DhHmacInitiator] = DhHmacInitiator,
+    responder_class: type[DhHmacResponder] = DhHmacResponder,
+) -> ModeBinding:
+    """DH-HMAC (RFC 4650), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(dhhmac_settings_for, initiator_class, responder_class)
+
+
+def pk_binding(
+    initiator_class: type[PkInitiator] = PkInitiator,
+    responder_class: type[PkResponder] = PkResponder,
+) -> ModeBinding:
+    """PK mode (RFC 3830 3.2), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(pk_settings_for, initiator_class, responder_class)
+
+
+def dh_binding(
+    initiator_class: type[DhInitiator] = DhInitiator,
+    responder_class: type[DhResponder] = DhResponder,
+) -> ModeBinding:
+    """DH method (RFC 3830 3.3), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(dh_settings_for, initiator_class, responder_class)
+
+
+def sakke_binding(
+    initiator_class: type[SakkeInitiator] = SakkeInitiator,
+    responder_class: type[SakkeResponder] = SakkeResponder,
+) -> ModeBinding:
+    """MIKEY-SAKKE (RFC 6509), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(sakke_settings_for, initiator_class, responder_class)
+
+
+BINDINGS: Mapping[str, ModeBinding] = {
+    "PSK": psk_binding(),
+    "PK": pk_binding(),
+    "DH": dh_binding(),
+    "DH-HMAC": dhhmac_binding(),
+    "SAKKE": sakke_binding(),
+}
+"""Every mode the reference implements, by the catalog's mode name."""
+
+
+INITIATING_DATA_TYPES: Mapping[int, str] = {
+    DataType.PSK_INIT: "PSK",
+    DataType.PK_INIT: "PK",
+    DataType.DH_INIT: "DH",
+    DataType.DHHMAC_INIT: "DH-HMAC",
+    DataType.SAKKE_MSG: "SAKKE",
+}
+"""The mode whose exchange a message of each HDR data type starts (RFC 3830 6.1 Table
+6.1.a, RFC 4650 4.1, RFC 6509 4.1); an update carries its mode's initiating type (4.5)."""
+
+
+def mode_of(message: bytes, default: str = "PSK") -> str:
+    """The mode a responder should take `message` in, by its HDR data type (its second
+    octet); `default` when it names none (the mode's responder then rejects it)."""
+    if len(message) < 2:
+        return default
+    return INITIATING_DATA_TYPES.get(message[1], default)
+
+
+def bindings_with(mode: str, binding: ModeBinding) -> dict[str, ModeBinding]:
+    """BINDINGS with one mode's binding replaced (how mutants swap a machine in)."""
+    return {**BINDINGS, mode: binding}
