@@ -1,9 +1,10 @@
 """The suite has teeth: every mutant in the bank fails the requirement it breaks.
 
 Each mutant is a deliberately non-conformant variant of the built-in SUT that
-breaks exactly one requirement. The whole conformance suite runs against it
-(as `mikeyconf run --sut tests.mutants.bank:<name>` would) and must give that
-requirement the verdict "fail". The clean reference must pass everything.
+breaks exactly one requirement. The conformance tests of the modes that
+requirement binds run against it (as `mikeyconf run --sut tests.mutants.bank:<name>
+--mode M` would) and must give that requirement the verdict "fail". The clean
+reference must pass everything.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from tests.mutants.bank import MUTANTS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_suite(sut: str, out: Path) -> tuple[int, dict[str, Any], str]:
-    """Run the whole suite against `sut`; return exit status, results.json, output."""
+def run_suite(sut: str, out: Path, *options: str) -> tuple[int, dict[str, Any], str]:
+    """Run the suite against `sut`; return exit status, results.json, output."""
     done = subprocess.run(
         [
             sys.executable,
@@ -37,6 +38,7 @@ def run_suite(sut: str, out: Path) -> tuple[int, dict[str, Any], str]:
             "--run-id",
             "run",
             "--quiet",
+            *options,
         ],
         cwd=ROOT,
         capture_output=True,
@@ -68,7 +70,10 @@ def test_bank_is_large_enough_and_cites_known_requirements() -> None:
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_mutant_is_killed_by_the_requirement_it_breaks(name: str, tmp_path: Path) -> None:
     mutant = MUTANTS[name]
-    status, results, output = run_suite(f"tests.mutants.bank:{name}", tmp_path)
+    # The tests of the modes the broken requirement binds (catalog): the verdict that
+    # matters is that requirement's, and the other modes' tests cannot give it.
+    modes = [arg for mode in load()[mutant.breaks].modes for arg in ("--mode", mode)]
+    status, results, output = run_suite(f"tests.mutants.bank:{name}", tmp_path, *modes)
     verdicts = results["requirements"].get(mutant.breaks, {}).get("verdict")
     assert verdicts == "fail", (
         f"mutant {name} ({mutant.description}) survived: requirement {mutant.breaks} "
