@@ -77,7 +77,7 @@ def register(commands: Any) -> None:
                       "(default: OUT/fuzz-db)")  # fmt: skip
     fuzz.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON)")
     fuzz.add_argument("--max-findings", type=positive, metavar="N",
-                      help="stop once N findings are filed")  # fmt: skip
+                      help="a worker stops once it has filed N findings")  # fmt: skip
     fuzz.add_argument("--corpus-only", action="store_true",
                       help="only replay the shared corpus (--db), no new cases")  # fmt: skip
     fuzz.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
@@ -216,11 +216,19 @@ def summary(run_dir: Path, elapsed: float, budget_s: float, status: int) -> int:
         lines.append("interrupted: the findings filed so far are kept")
     elif failed:
         where = errors[0] if errors else run_dir
-        lines.append(f"harness error: a campaign worker failed (see {where})")
+        lines.append(f"harness error: a campaign worker failed{error_line(errors)} (see {where})")
     print("\n".join(lines), flush=True)
     if failed:
         return 2
     return 1 if t.findings else 0
+
+
+def error_line(errors: list[Path]) -> str:
+    """The exception line of the first worker's traceback (`E   Name: message`), if any."""
+    if not errors:
+        return ""
+    marked = [x for x in errors[0].read_text(encoding="utf-8").splitlines() if x.startswith("E ")]
+    return f": {marked[-1][1:].strip()[:160]}" if marked else ""
 
 
 def replay_command(options: argparse.Namespace, argv: Sequence[str]) -> int:

@@ -95,3 +95,11 @@ def test_a_worker_whose_sut_does_not_play_the_role_says_so(
                             db=str(tmp_path / "db"), run="r")  # fmt: skip
     with pytest.raises(UnfitSut, match="does not play the responder role"):
         Worker(config, "gw0", 0, RunDirOutbox(tmp_path))
+
+
+def test_a_worker_error_on_a_gateway_is_one_line_in_the_summary(tmp_path: Path) -> None:
+    run = mikeyconf("fuzz", "--sut", "nonsense", "--budget", "5s", "--out", str(tmp_path),
+                    "--run-id", "e1", *gateways(tmp_path, "host-a"))  # fmt: skip
+    assert run.returncode == 2, run.stderr + run.stdout
+    assert "harness error: a campaign worker failed: suts.SutSpecError: unknown SUT" in run.stdout
+    assert (tmp_path / "e1" / "errors" / "gw0-call.txt").exists()
