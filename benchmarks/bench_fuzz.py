@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 
 from conformance.fuzz.campaign import CampaignConfig, Worker
+from conformance.fuzz.outbox import RunDirOutbox
 
 CASES = 600
 
 
 def throughput(run_dir: Path, sut: str) -> float:
     config = CampaignConfig(sut=sut, role="decoder", seed=1, budget=600.0,
-                            deadline=time.time() + 600.0, db=str(run_dir / "db"),
-                            run_dir=str(run_dir), max_cases=CASES)  # fmt: skip
-    worker = Worker(config, "gw0", 0)
+                            db=str(run_dir / "db"), run=run_dir.name, max_cases=CASES)  # fmt: skip
+    worker = Worker(config, "gw0", 0, RunDirOutbox(run_dir))
     started = time.perf_counter()
     worker.run()
     return worker.stats.cases / (time.perf_counter() - started)

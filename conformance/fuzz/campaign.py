@@ -8,6 +8,10 @@ fails the Hypothesis test: Hypothesis shrinks it, then the worker reduces the
 shrunk case further (ddmin over the bytes of a decoder case, over the
 mutations of a responder case, whose bytes must stay sealed and fresh) and
 files the finding. The loop goes on with the next batch until the deadline.
+
+A worker may run on another host: it needs nothing but its CampaignConfig
+(which travels as JSON) and writes nothing itself; its findings and counters
+go to an Outbox (outbox.py), which the controller empties into the run directory.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
@@ -32,15 +35,15 @@ from conformance.fuzz.cases import (
     seed_layout,
 )
 from conformance.fuzz.corpusdb import open_database
-from conformance.fuzz.findings import Finding, finding_document, write_finding
+from conformance.fuzz.findings import Finding, finding_document
 from conformance.fuzz.minimise import ddmin, ddmin_bytes
 from conformance.fuzz.oracles import judge_decoder, judge_responder
-from conformance.fuzz.progress import FINDINGS, PROGRESS, Stats
-from conformance.fuzz.roles import DECODER
+from conformance.fuzz.outbox import Outbox
+from conformance.fuzz.progress import Stats
+from conformance.fuzz.roles import DECODER, RESPONDER
 from suts import load_sut
-from suts.base import Profile, Sut
+from suts.base import Profile, Role, Sut
 
-CONFIG = "campaign.json"
 BATCH_EXAMPLES = 100
 REUSE_EVERY = 60.0
 """Seconds between replays of the shared corpus (other workers' finds)."""
@@ -53,33 +56,34 @@ Case = DecoderCase | ResponderCase
 
 @dataclass(frozen=True)
 class CampaignConfig:
-    """What every worker of one campaign needs; the CLI writes it to <run>/campaign.json."""
+    """What every worker of one campaign needs, on whichever host it runs (as JSON).
+
+    `sut` and `db` are resolved where the worker runs; `run` only names the run.
+    """
 
     sut: str
     role: str
     seed: int
     budget: float
-    deadline: float
+    """Seconds each worker fuzzes, from its start (hosts' clocks need not agree)."""
     db: str
-    run_dir: str
+    run: str
     profile: dict[str, Any] | None = None
     max_cases: int | None = None
     """Stop after this many cases per worker (tests); None: only the budget counts."""
     max_findings: int | None = None
-    """Stop once the campaign has filed this many findings; None: only the budget counts."""
+    """A worker stops once it has filed this many findings; None: only the budget counts."""
     minimise_seconds: float = 20.0
     """Time for Hypothesis to shrink one finding, and again for delta reduction."""
     corpus_only: bool = False
     """Only replay the shared corpus (the database's examples), once: a regression run."""
 
-    def save(self) -> Path:
-        path = Path(self.run_dir) / CONFIG
-        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-        return path
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def load(cls, path: Path) -> CampaignConfig:
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+    def from_json(cls, text: str) -> CampaignConfig:
+        return cls(**json.loads(text))
 
     def sut_profile(self) -> Profile:
         return Profile.from_json(self.profile) if self.profile else Profile()
@@ -96,6 +100,19 @@ class BudgetSpent(StopBatch):
 
 class ShrinkSpent(StopBatch):
     """Shrinking this batch's finding has had its time (CampaignConfig.minimise_seconds)."""
+
+
+class UnfitSut(Exception):
+    """The SUT does not play the fuzzed role."""
+
+
+def role_problem(sut: Sut, spec: str, role: str) -> str | None:
+    """Why `sut` cannot be fuzzed in `role` (a responder must take PSK, RFC 3830 3.1), or None."""
+    caps = sut.capabilities()
+    if Role(role) not in caps.roles or (role == RESPONDER and "PSK" not in caps.modes):
+        return (f"--sut {spec}: {caps.name} does not play the {role} role (PSK for a "
+                "responder): nothing to fuzz")  # fmt: skip
+    return None
 
 
 class NewFinding(Exception):
@@ -136,34 +153,37 @@ def minimise(sut: Sut, case: Case, profile: Profile, signature: str, stop: float
 class Worker:
     """Runs one worker's share of a campaign."""
 
-    def __init__(self, config: CampaignConfig, name: str, index: int) -> None:
+    def __init__(self, config: CampaignConfig, name: str, index: int, outbox: Outbox) -> None:
         self.config = config
         self.index = index
+        self.outbox = outbox
         self.profile = config.sut_profile()
-        self.sut = load_sut(config.sut, self.profile)
         self.db: ExampleDatabase = open_database(config.db)
-        self.run_dir = Path(config.run_dir)
-        self.stats = Stats(name, self.run_dir / PROGRESS / f"{name}.json")
+        self.sut = load_sut(config.sut, self.profile)
+        problem = role_problem(self.sut, config.sut, config.role)
+        if problem is not None:
+            self.sut.close()
+            raise UnfitSut(problem)
+        self.stats = Stats(name, outbox)
         self.known: set[str] = set()
         self.flaky = 0
         self.pending: NewFinding | None = None
         self.shrink_stop = 0.0
-        self.hard_stop = config.deadline + min(GRACE_SECONDS, 0.1 * config.budget)
+        self.deadline = time.time() + config.budget
+        self.hard_stop = self.deadline + min(GRACE_SECONDS, 0.1 * config.budget)
         strategy: st.SearchStrategy[Any] = (
             decoder_cases() if config.role == DECODER else responder_cases(self.profile)
         )
         self.strategy = strategy
 
     def is_new(self, signature: str) -> bool:
-        return (
-            signature not in self.known
-            and not (self.run_dir / FINDINGS / f"{signature}.json").exists()
-        )
+        """Not yet filed by this worker (the controller dedups across workers)."""
+        return signature not in self.known
 
     def check(self, case: Case) -> None:
         """The Hypothesis test body: judge, count, and fail on a new finding."""
         now = time.time()
-        if now > self.hard_stop or (now > self.config.deadline and self.pending is None):
+        if now > self.hard_stop or (now > self.deadline and self.pending is None):
             raise BudgetSpent
         if self.pending is not None and now > self.shrink_stop:
             raise ShrinkSpent
@@ -199,7 +219,7 @@ class Worker:
         run()
 
     def record(self, found: NewFinding) -> None:
-        """Reduce the case further, file the finding (first writer wins)."""
+        """Reduce the case further, send the finding to the outbox."""
         stop = min(time.time() + self.config.minimise_seconds, self.hard_stop)
         case = minimise(self.sut, found.case, self.profile, found.finding.signature, stop)
         finding, _ = judge(self.sut, case, self.profile)
@@ -207,9 +227,10 @@ class Worker:
             case, finding = found.case, found.finding  # the reduction did not hold up
         self.known.add(finding.signature)
         doc = finding_document(finding, case.to_dict(), sut=self.config.sut,
-                               seed=self.config.seed, run=self.run_dir.name)  # fmt: skip
-        if write_finding(self.run_dir / FINDINGS, doc):
-            self.stats.findings += 1
+                               seed=self.config.seed, run=self.config.run)  # fmt: skip
+        self.outbox.finding(doc)
+        self.stats.findings += 1
+        self.stats.write()  # the finding's count, at once
 
     def corpus_left(self) -> bool:
         """In a corpus-only run: whether the last replay stopped at a new finding (go on)."""
@@ -220,7 +241,7 @@ class Worker:
         return self.config.seed * 1_000_003 + self.index * 7919 + n
 
     def run(self) -> None:
-        """Batches until the deadline (or max_cases); findings go to <run>/findings/.
+        """Batches until the deadline (or max_cases, max_findings); findings go to the outbox.
 
         Batches have a fixed size, so a campaign seed gives the same cases every time
         (given the same corpus); a batch still running at the deadline is cut short.
@@ -228,7 +249,7 @@ class Worker:
         last_reuse = 0.0
         n = 0
         try:
-            while time.time() < self.config.deadline:
+            while time.time() < self.deadline:
                 if self.config.max_cases is not None and self.stats.cases >= self.config.max_cases:
                     break
                 started = time.time()
@@ -252,7 +273,7 @@ class Worker:
                 if self.config.corpus_only and not self.corpus_left():
                     break
                 if self.config.max_findings is not None and (
-                    len(list((self.run_dir / FINDINGS).glob("*.json"))) >= self.config.max_findings
+                    self.stats.findings >= self.config.max_findings
                 ):
                     break
         finally:
@@ -260,7 +281,7 @@ class Worker:
             self.sut.close()
 
 
-def run_worker(config_path: Path, name: str, index: int) -> Worker:
-    worker = Worker(CampaignConfig.load(config_path), name, index)
+def run_worker(config: CampaignConfig, name: str, index: int, outbox: Outbox) -> Worker:
+    worker = Worker(config, name, index, outbox)
     worker.run()
     return worker

@@ -1,9 +1,10 @@
 """Live progress of a campaign: each worker's counters, and the line that sums them.
 
-Each worker (a pytest-xdist process, or the CLI's own process for one worker)
-rewrites `<run>/progress/<worker>.json` at most once a second; the CLI's
-monitor thread reads them all and prints one line on stderr every few
-seconds: elapsed / budget, cases, cases per second, findings (files in
+Each worker (a pytest-xdist process here or on another host, or the CLI's own
+process for one worker) sends its counters to its outbox at most once a
+second; the controller keeps each worker's last in `<run>/progress/<worker>.json`
+(outbox.py), and the CLI's monitor thread reads them all and prints one line
+on stderr every few seconds: elapsed / budget, cases, cases per second, findings (files in
 `<run>/findings/`), and coverage: the payload types of RFC 3830 section 6 the
 cases carried, and the kinds of mutation applied.
 """
@@ -11,7 +12,6 @@ cases carried, and the kinds of mutation applied.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
@@ -20,18 +20,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from conformance.fuzz.mutators import OPS
+from conformance.fuzz.outbox import FINDINGS, PROGRESS, Outbox
 from mikey.wire.message import SPECS
-
-PROGRESS = "progress"
-FINDINGS = "findings"
 
 
 @dataclass
 class Stats:
-    """One worker's counters, written to its progress file."""
+    """One worker's counters, sent to its outbox."""
 
     worker: str
-    path: Path
+    outbox: Outbox
     cases: int = 0
     findings: int = 0
     kinds: set[int] = field(default_factory=set)
@@ -48,13 +46,12 @@ class Stats:
 
     def write(self) -> None:
         self._written = time.time()
-        doc = {"worker": self.worker, "cases": self.cases, "findings": self.findings,
-               "kinds": sorted(self.kinds), "ops": sorted(self.ops), "started": self.started,
-               "updated": self._written}  # fmt: skip
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(json.dumps(doc), encoding="utf-8")
-        os.replace(tmp, self.path)
+        self.outbox.progress(self.snapshot())
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"worker": self.worker, "cases": self.cases, "findings": self.findings,
+                "kinds": sorted(self.kinds), "ops": sorted(self.ops), "started": self.started,
+                "updated": self._written}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from conformance.fuzz.campaign import CampaignConfig, Worker
+from conformance.fuzz.outbox import RunDirOutbox
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = "tests.fuzz.mutant_suts"
@@ -22,12 +22,11 @@ def shim(mutant: str) -> str:
 
 def campaign(run_dir: Path, sut: str, budget: float, *, role: str = "decoder", seed: int = 1,
              db: str | None = None, name: str = "gw0", **extra: Any) -> Worker:  # fmt: skip
-    """Run one worker of a campaign for `budget` seconds; returns it (its run dir is run_dir)."""
+    """Run one worker of a campaign for `budget` seconds, writing to run_dir; returns it."""
     run_dir.mkdir(parents=True, exist_ok=True)
     config = CampaignConfig(sut=sut, role=role, seed=seed, budget=budget,
-                            deadline=time.time() + budget, db=db or str(run_dir / "db"),
-                            run_dir=str(run_dir), **extra)  # fmt: skip
-    worker = Worker(config, name, int(name[2:]))
+                            db=db or str(run_dir / "db"), run=run_dir.name, **extra)  # fmt: skip
+    worker = Worker(config, name, int(name[2:]), RunDirOutbox(run_dir))
     worker.run()
     return worker
 

@@ -53,6 +53,7 @@ def test_the_responder_role_against_the_reference_finds_nothing(tmp_path: Path) 
         (["fuzz", "--db", "redis://localhost:x"], "the port is not a number"),
         (["fuzz", "--db", "ftp://x"], "a directory, or redis://HOST:PORT"),
         (["fuzz", "--sut", "nonsense"], "unknown SUT 'nonsense'"),
+        (["fuzz", "--workers", "2", "--tx", "popen"], "give local workers as --tx N*popen"),
         (["replay", "/nonexistent/finding.json"], "cannot read"),
     ],
 )
@@ -81,7 +82,7 @@ def test_a_sut_that_does_not_play_the_role_is_refused(
 
     caps = BuiltinSut().capabilities()
     monkeypatch.setattr(
-        BuiltinSut, "capabilities", lambda self: replace(caps, roles={Role.DECODER})
+        BuiltinSut, "capabilities", lambda self: replace(caps, roles=frozenset({Role.DECODER}))
     )
     assert main(["fuzz", "--role", "responder", "--out", str(tmp_path)]) == 2
     assert "does not play the responder role" in capsys.readouterr().err

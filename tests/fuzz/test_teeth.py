@@ -4,6 +4,7 @@ the finding replays (`mikeyconf replay`: exit 1 against the mutant, 0 against th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ def _fast_shim(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIKEYCONF_SHIM_TIMEOUT", "1.0")  # a hang costs this much per case
 
 
-SHORT = {"budget": 20.0, "max_findings": 1, "minimise_seconds": 1.0}
+SHORT: dict[str, Any] = {"budget": 20.0, "max_findings": 1, "minimise_seconds": 1.0}
 """Stop at the first finding (a few seconds in); the budget is only an upper bound."""
 
 
