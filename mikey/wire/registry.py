@@ -9,7 +9,7 @@ from enum import IntEnum
 
 
 class DataType(IntEnum):
-    """HDR data type, RFC 3830 section 6.1, Table 6.1.a."""
+    """HDR data type, RFC 3830 section 6.1, Table 6.1.a; RFC 4738 3.9.1."""
 
     PSK_INIT = 0
     PSK_RESP = 1
@@ -18,6 +18,8 @@ class DataType(IntEnum):
     DH_INIT = 4
     DH_RESP = 5
     ERROR = 6
+    RSA_R_INIT = 9  # RFC 4738 3.9.1: "RSA-R I_MSG"
+    RSA_R_RESP = 10  # RFC 4738 3.9.1: "RSA-R R_MSG"
 
 
 class PayloadType(IntEnum):
