@@ -18,6 +18,9 @@ from mikey.modes.base import Environment
 from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
+from mikey.modes.rsar_common import RsaRSettings
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
@@ -122,7 +125,9 @@ def psk_binding(
     )
 
 
-def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
+def pk_settings_for(
+    profile: Profile, params: ExchangeParams, role: Role, cls: type[PkSettings] = PkSettings
+) -> PkSettings:
     """The PK mode settings of one party (`role`): the PSK ones as transport, plus the
     profile's public-key material (the test PKI when it has none)."""
     from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
@@ -131,7 +136,7 @@ def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkS
     own, peer = (material.initiator, material.responder)
     if role is Role.RESPONDER:
         own, peer = peer, own
-    return PkSettings(
+    return cls(
         transport=settings_for(profile, params),
         credential=own,
         anchors=material.trust_anchors,
@@ -156,9 +161,29 @@ def pk_binding(
     )
 
 
+def rsar_binding(
+    initiator_class: type[RsaRInitiator] = RsaRInitiator,
+    responder_class: type[RsaRResponder] = RsaRResponder,
+) -> ModeBinding:
+    """RSA-R mode (RFC 4738), optionally with other (e.g. mutant) machine classes."""
+
+    def initiator(profile: Profile, params: ExchangeParams, env: Environment) -> RsaRInitiator:
+        settings = pk_settings_for(profile, params, Role.INITIATOR, RsaRSettings)
+        assert isinstance(settings, RsaRSettings)
+        return initiator_class(settings, env)
+
+    return ModeBinding(
+        initiator=initiator,
+        responder=lambda profile, params, env: responder_class(
+            pk_settings_for(profile, params, Role.RESPONDER), env
+        ),
+    )
+
+
 BINDINGS: Mapping[str, ModeBinding] = {
     "PSK": psk_binding(),
     "PK": pk_binding(),
+    "RSA-R": rsar_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
 
