@@ -18,10 +18,10 @@ from mikey.modes.base import Environment
 from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
+from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.modes.rsar_common import RsaRSettings
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
-from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
     DecodeError,

@@ -60,7 +60,6 @@ from mikey.wire import (
     Timestamp,
     decode_key_data_with_id,
     decode_message,
-    encode_message,
 )
 
 R_MESSAGE_COUNTS = {Timestamp: 1, Kemac: 1, Pke: 1, Sign: 1}
