@@ -164,7 +164,9 @@ def pk_refuses_pss(profile: Profile) -> Sut:
 
 class _ForgetsRand(PkResponder):
     def establish(self, msg: Message, key_data: tuple[KeyData, ...], prior: Csb | None) -> Csb:
-        return replace(super().establish(msg, key_data, prior), rand=b"")
+        csb = replace(super().establish(msg, key_data, prior), rand=b"")
+        self.csbs[csb.csb_id] = self.last_csb = csb
+        return csb
 
 
 @mutant("RFC3830-4.1.3-tek-derivation", "PK responder: derives the TEK without the RAND")
