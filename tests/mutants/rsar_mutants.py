@@ -19,6 +19,7 @@ from mikey.wire import (
     Payload,
     Rand,
     SecurityPolicy,
+    decode_message,
 )
 from suts.base import Profile, Sut
 from suts.builtin import BuiltinSut, bindings_with, rsar_binding
