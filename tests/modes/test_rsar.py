@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
-from mikey.credentials import Credential
-from mikey.modes.pk_common import PkSettings
-from mikey.modes.rsar_common import RsaRSettings
-from mikey.modes.rsar_initiator import RsaRInitiator
-from mikey.modes.rsar_responder import RsaRResponder
 from mikey.wire import (
     DataType,
     ErrorNo,
@@ -23,29 +16,9 @@ from mikey.wire import (
     SignType,
     decode_message,
 )
-from tests.modes.pairs import ALICE, Clock, environment, psk_settings
 from tests.modes.pk_pairs import PKI
+from tests.modes.pk_pairs import make_rsar_pair as make
 from tests.srtp.helpers import round_trip
-
-
-def make(
-    initiator_cred: Credential | None = None,
-    responder_cred: Credential | None = None,
-    **changes: Any,
-) -> tuple[RsaRInitiator, RsaRResponder]:
-    clock = Clock(time.time())
-    anchors = (PKI.root,)
-    i_settings = RsaRSettings(
-        psk_settings(), initiator_cred or PKI.initiator.good, anchors,
-        peer=PKI.responder.good, initiator_id=ALICE, **changes,
-    )  # fmt: skip
-    r_settings = PkSettings(
-        psk_settings(), responder_cred or PKI.responder.good, anchors,
-        peer=PKI.initiator.good, initiator_id=ALICE,
-    )  # fmt: skip
-    return RsaRInitiator(i_settings, environment(clock, 1)), RsaRResponder(
-        r_settings, environment(clock, 2)
-    )
 
 
 @pytest.mark.parametrize("initiator_rand", [True, False])
