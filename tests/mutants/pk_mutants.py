@@ -17,6 +17,7 @@ from mikey.modes.csb import Csb
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_common import message_keys
+from mikey.modes.psk_responder import PskResponder
 from mikey.modes.responder import Incoming
 from mikey.pki import CertificateError, Usage, certificates_of, load_certificate
 from mikey.wire import (
@@ -275,3 +276,13 @@ class _InitiatorForgetsRand(PkInitiator):
 @mutant("RFC3830-4.1.2-prf", "PK initiator: derives the TEK without the RAND")
 def pk_initiator_tek_without_rand(profile: Profile) -> Sut:
     return with_initiator(profile, _InitiatorForgetsRand)
+
+
+class _PskVerMsg(PkResponder):
+    def compose_response(self, i_message: Message) -> Message:
+        return PskResponder.compose_response(self, i_message)  # data type PSK ver msg
+
+
+@mutant("RFC3830-3.2-r-message-payloads", "PK responder: answers with a PSK ver msg")
+def pk_answers_psk_ver_msg(profile: Profile) -> Sut:
+    return with_responder(profile, _PskVerMsg)
