@@ -15,6 +15,9 @@ from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_common import PskSettings
+from mikey.modes.rsar_common import RsaRSettings
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
 from mikey.wire import Id, IdType
 
 ALICE = Id(IdType.URI, b"sip:alice@mikey.test")
@@ -37,6 +40,27 @@ def test_whole_pk_exchange(benchmark) -> None:  # type: ignore[no-untyped-def]
 
     def exchange() -> bool:
         initiator = PkInitiator(i_settings, Environment())
+        reply = responder.receive(initiator.start())
+        assert reply.message is not None, reply.outcome.reason
+        return initiator.receive(reply.message).accepted
+
+    assert benchmark(exchange)
+
+
+def test_whole_rsa_r_exchange(benchmark) -> None:  # type: ignore[no-untyped-def]
+    """RSA-R (RFC 4738): I_MESSAGE with RAND, IDi, CERTi, IDr, SP, SIGNi; R_MESSAGE with
+    IDr, CERTr, SP, KEMAC, PKE (RSA PKCS#1 v1.5 under the initiator's key), SIGNr."""
+    anchors = (PKI.root,)
+    i_settings = RsaRSettings(
+        TRANSPORT, PKI.initiator.good, anchors, peer=PKI.responder.good, initiator_id=ALICE
+    )
+    r_settings = PkSettings(
+        TRANSPORT, PKI.responder.good, anchors, peer=PKI.initiator.good, initiator_id=ALICE
+    )
+    responder = RsaRResponder(r_settings, Environment())
+
+    def exchange() -> bool:
+        initiator = RsaRInitiator(i_settings, Environment())
         reply = responder.receive(initiator.start())
         assert reply.message is not None, reply.outcome.reason
         return initiator.receive(reply.message).accepted

@@ -18,6 +18,9 @@ from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
+from mikey.modes.rsar_common import RsaRSettings
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
 from mikey.modes.sakke_common import SakkeSettings
 from mikey.modes.sakke_initiator import SakkeInitiator
 from mikey.modes.sakke_responder import SakkeResponder
@@ -136,7 +139,9 @@ def sakke_settings_for(
     )
 
 
-def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
+def pk_settings_for(
+    profile: Profile, params: ExchangeParams, role: Role, cls: type[PkSettings] = PkSettings
+) -> PkSettings:
     """PK (RFC 3830 3.2) for the party playing `role`: the PSK settings as transport, plus
     the profile's public-key material (the test PKI when it has none)."""
     from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
@@ -145,13 +150,21 @@ def pk_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkS
     own, peer = (material.initiator, material.responder)
     if role is Role.RESPONDER:
         own, peer = peer, own
-    return PkSettings(
+    return cls(
         transport=settings_for(profile, params),
         credential=own,
         anchors=material.trust_anchors,
         peer=peer,
         initiator_id=profile.id_initiator,
         envelope=material.envelope,
+    )
+
+
+def rsar_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
+    """RSA-R (RFC 4738) for the party playing `role`: the PK settings; the initiator's are
+    RSA-R's own (RsaRSettings)."""
+    return pk_settings_for(
+        profile, params, role, RsaRSettings if role is Role.INITIATOR else PkSettings
     )
 
 
@@ -196,6 +209,14 @@ def pk_binding(
     return mode_binding(pk_settings_for, initiator_class, responder_class)
 
 
+def rsar_binding(
+    initiator_class: type[RsaRInitiator] = RsaRInitiator,
+    responder_class: type[RsaRResponder] = RsaRResponder,
+) -> ModeBinding:
+    """RSA-R mode (RFC 4738), optionally with other (e.g. mutant) machine classes."""
+    return mode_binding(rsar_settings_for, initiator_class, responder_class)
+
+
 def dh_binding(
     initiator_class: type[DhInitiator] = DhInitiator,
     responder_class: type[DhResponder] = DhResponder,
@@ -217,6 +238,7 @@ BINDINGS: Mapping[str, ModeBinding] = {
     "PK": pk_binding(),
     "DH": dh_binding(),
     "DH-HMAC": dhhmac_binding(),
+    "RSA-R": rsar_binding(),
     "SAKKE": sakke_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
@@ -227,10 +249,12 @@ INITIATING_DATA_TYPES: Mapping[int, str] = {
     DataType.PK_INIT: "PK",
     DataType.DH_INIT: "DH",
     DataType.DHHMAC_INIT: "DH-HMAC",
+    DataType.RSA_R_INIT: "RSA-R",
     DataType.SAKKE_MSG: "SAKKE",
 }
 """The mode whose exchange a message of each HDR data type starts (RFC 3830 6.1 Table
-6.1.a, RFC 4650 4.1, RFC 6509 4.1); an update carries its mode's initiating type (4.5)."""
+6.1.a, RFC 4650 4.1, RFC 4738 3.9.1, RFC 6509 4.1); an update carries its mode's
+initiating type (RFC 3830 4.5)."""
 
 
 def mode_of(message: bytes, default: str = "PSK") -> str:

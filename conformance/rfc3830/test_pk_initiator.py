@@ -87,15 +87,20 @@ def test_each_cert_payload_holds_one_der_certificate(
 
 
 @pytest.mark.requirement("RFC3830-5.2-verification-mac")
+@pytest.mark.parametrize("where", ["ver-data", "timestamp"])
 def test_rejects_a_verification_message_that_does_not_verify(
-    sut: Sut, profile: Profile, evidence: Evidence
+    sut: Sut, profile: Profile, evidence: Evidence, where: str
 ) -> None:
-    """A verification message with a T that is not the initiator's, its V made over it,
-    does not verify (5.2: V covers the initiator's Timestamp)."""
+    """A verification message whose MAC fails (a bit flipped in V, or a T that is not
+    the initiator's with V made over it) is rejected (3.2, 5.2)."""
     ref = PkReferenceResponder(profile)
     reply = ref.take(initiate(sut, pk_params(), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
-    forged = ref.resealed_response(reply.message, timestamp_delta=1)
+    if where == "ver-data":
+        forged = reply.message[:-1] + bytes([reply.message[-1] ^ 0x80])
+    else:
+        forged = ref.resealed_response(reply.message, timestamp_delta=1)
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (forged)", forged))
     assert not outcome.accepted, "the SUT accepted a verification message that does not verify"
 

@@ -186,12 +186,22 @@ def test_rejects_a_kemac_mac_taken_over_its_next_payload_field(
 
 
 @pytest.mark.requirement("RFC3830-5.4-replay", "RFC3830-5.4-replay-cache")
-def test_rejects_a_replayed_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """The same signed I_MESSAGE twice: the second is a replay and is discarded (5.4)."""
+@pytest.mark.parametrize("which", ["initial", "update"])
+def test_rejects_a_replayed_message(
+    sut: Sut, profile: Profile, evidence: Evidence, which: str
+) -> None:
+    """The same signed I_MESSAGE twice: the second is a replay and is discarded (5.4).
+    For an update (no RAND, a known CSB ID) only the replay cache can tell."""
+    if which == "update" and not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
     ref = PkReferenceInitiator(profile)
     message = ref.i_message()
     first = send_to_responder(sut, ref, message, evidence)
     assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
+    if which == "update":
+        message = ref.update_message()
+        update = send_to_responder(sut, ref, message, evidence)
+        assert update.accepted is not False, f"valid update rejected: {update.detail}"
     again = send_to_responder(sut, ref, message, evidence)
     expect_rejection(again, evidence, ref.csb_id, None)
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from cryptography import x509
 
 from mikey.credentials import Credential
+from mikey.crypto import KemacKeys, kemac_encrypt, mac
 from mikey.crypto.envelope import EnvelopeScheme
 from mikey.crypto.signature import DEFAULT_HASH
 from mikey.modes.psk_common import PskSettings, identities
@@ -46,12 +47,15 @@ from mikey.wire import (
     MAC_LENGTH,
     Cert,
     CertType,
+    EncrAlg,
     Id,
     Kemac,
+    MacAlg,
     Message,
     PayloadType,
     PkeCache,
     SignType,
+    Timestamp,
     encode_payload,
 )
 
@@ -90,6 +94,15 @@ class PkSettings:
     def cert_payloads(self) -> tuple[Cert, ...]:
         """CERTi: the own chain, one CERT payload per certificate (6.7)."""
         return tuple(Cert(CertType.X509V3, der_of(c)) for c in self.credential.chain)
+
+
+def sealed_kemac(
+    encr_alg: EncrAlg, mac_alg: MacAlg, keys: KemacKeys, csb_id: int, t: Timestamp, plain: bytes
+) -> Kemac:
+    """KEMAC = E(encr_key, plain) || MAC over the KEMAC payload (3.2, 5.2, 6.2; RFC 4738 3.6)."""
+    encr = kemac_encrypt(encr_alg, keys, csb_id, t.value, plain)
+    kemac = Kemac(encr_alg, encr, mac_alg, bytes(MAC_LENGTH[mac_alg]))
+    return replace(kemac, mac=mac(mac_alg, keys.auth_key, kemac_mac_input(kemac)))
 
 
 def kemac_mac_input(kemac: Kemac) -> bytes:

@@ -26,18 +26,17 @@ from dataclasses import replace
 
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
-from mikey.crypto import KemacKeys, kemac_encrypt, mac
+from mikey.crypto import KemacKeys
 from mikey.crypto.envelope import envelope_encrypt
 from mikey.crypto.signature import signature_sign
 from mikey.modes.base import Environment, Rejection
-from mikey.modes.pk_common import PkSettings, kemac_mac_input, responder_identity
+from mikey.modes.pk_common import PkSettings, responder_identity, sealed_kemac
 from mikey.modes.psk_common import message_keys, verification_trailer
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.sealing import verify
 from mikey.modes.signing import sign_message, signature_length, signed_part, signer_key
 from mikey.pki import Usage, cert_hash, der_of
 from mikey.wire import (
-    MAC_LENGTH,
     Chash,
     CommonHeader,
     DataType,
@@ -111,10 +110,8 @@ class PkInitiator(PskInitiator):
 
     def kemac_for(self, csb_id: int, t: Timestamp, plain: bytes) -> Kemac:
         """KEMAC = E(encr_key, plain) || MAC over the KEMAC payload (3.2, 5.2, 6.2)."""
-        s, keys = self.settings, self._current().keys
-        encr = kemac_encrypt(s.encr_alg, keys, csb_id, t.value, plain)
-        kemac = Kemac(s.encr_alg, encr, s.mac_alg, bytes(MAC_LENGTH[s.mac_alg]))
-        return replace(kemac, mac=mac(s.mac_alg, keys.auth_key, kemac_mac_input(kemac)))
+        s = self.settings
+        return sealed_kemac(s.encr_alg, s.mac_alg, self._current().keys, csb_id, t, plain)
 
     def seal(self, msg: Message) -> bytes:
         """`msg` signed with SIGNi (5.2), recorded as the message sent; V=0 establishes now.

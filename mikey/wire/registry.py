@@ -9,7 +9,8 @@ from enum import IntEnum
 
 
 class DataType(IntEnum):
-    """HDR data type, RFC 3830 section 6.1, Table 6.1.a; RFC 4650 section 4.1 Table 4.1.a."""
+    """HDR data type, RFC 3830 section 6.1, Table 6.1.a; RFC 4650 4.1 Table 4.1.a; RFC 4738
+    3.9.1; RFC 6509 4.1 Table 1."""
 
     PSK_INIT = 0
     PSK_RESP = 1
@@ -20,6 +21,8 @@ class DataType(IntEnum):
     ERROR = 6
     DHHMAC_INIT = 7  # RFC 4650 4.1
     DHHMAC_RESP = 8
+    RSA_R_INIT = 9  # RFC 4738 3.9.1: "RSA-R I_MSG"
+    RSA_R_RESP = 10  # RFC 4738 3.9.1: "RSA-R R_MSG"
     SAKKE_MSG = 26  # RFC 6509 4.1 Table 1
 
 

@@ -12,6 +12,9 @@ from mikey.credentials import Credential
 from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
+from mikey.modes.rsar_common import RsaRSettings
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
 from mikey.wire import Message, Timestamp
 from tests.modes.pairs import ALICE, BOB, Clock, environment, psk_settings
 
@@ -66,3 +69,23 @@ def replaced(msg: Message, kind: type, new: Any) -> Message:
         if not (isinstance(p, kind) and new is None)
     )
     return replace(msg, payloads=payloads)
+
+
+def make_rsar_pair(
+    initiator_cred: Credential | None = None,
+    responder_cred: Credential | None = None,
+    **changes: Any,
+) -> tuple[RsaRInitiator, RsaRResponder]:
+    clock = Clock(time.time())
+    anchors = (PKI.root,)
+    i_settings = RsaRSettings(
+        psk_settings(), initiator_cred or PKI.initiator.good, anchors,
+        peer=PKI.responder.good, initiator_id=ALICE, **changes,
+    )  # fmt: skip
+    r_settings = PkSettings(
+        psk_settings(), responder_cred or PKI.responder.good, anchors,
+        peer=PKI.initiator.good, initiator_id=ALICE,
+    )  # fmt: skip
+    return RsaRInitiator(i_settings, environment(clock, 1)), RsaRResponder(
+        r_settings, environment(clock, 2)
+    )

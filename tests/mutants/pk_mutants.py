@@ -17,6 +17,7 @@ from mikey.modes.csb import Csb
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_common import message_keys
+from mikey.modes.psk_responder import PskResponder
 from mikey.modes.responder import Incoming
 from mikey.pki import CertificateError, Usage, certificates_of, load_certificate
 from mikey.wire import (
@@ -164,7 +165,9 @@ def pk_refuses_pss(profile: Profile) -> Sut:
 
 class _ForgetsRand(PkResponder):
     def establish(self, msg: Message, key_data: tuple[KeyData, ...], prior: Csb | None) -> Csb:
-        return replace(super().establish(msg, key_data, prior), rand=b"")
+        csb = replace(super().establish(msg, key_data, prior), rand=b"")
+        self.csbs[csb.csb_id] = self.last_csb = csb
+        return csb
 
 
 @mutant("RFC3830-4.1.3-tek-derivation", "PK responder: derives the TEK without the RAND")
@@ -273,3 +276,13 @@ class _InitiatorForgetsRand(PkInitiator):
 @mutant("RFC3830-4.1.2-prf", "PK initiator: derives the TEK without the RAND")
 def pk_initiator_tek_without_rand(profile: Profile) -> Sut:
     return with_initiator(profile, _InitiatorForgetsRand)
+
+
+class _PskVerMsg(PkResponder):
+    def compose_response(self, i_message: Message) -> Message:
+        return PskResponder.compose_response(self, i_message)  # data type PSK ver msg
+
+
+@mutant("RFC3830-3.2-r-message-payloads", "PK responder: answers with a PSK ver msg")
+def pk_answers_psk_ver_msg(profile: Profile) -> Sut:
+    return with_responder(profile, _PskVerMsg)

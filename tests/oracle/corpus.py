@@ -226,6 +226,28 @@ def codec_corpus() -> dict[str, bytes]:
             Sign(SignType.RSA_PKCS1_1_5, b"\x99" * 128),
         ),
         "pk-verification": _msg(header(DataType.PK_RESP), T_NTP, ID_R, V_HMAC),
+        # RFC 4738 3.1: HDR, T, [RAND], [IDi|CERTi], [IDr], {SP}, SIGNi
+        "rsa-r-i-message": _msg(
+            header(DataType.RSA_R_INIT, v=True),
+            T_NTP,
+            RAND,
+            ID_I,
+            cert,
+            ID_R,
+            srtp_policy(0),
+            Sign(SignType.RSA_PKCS1_1_5, b"\x98" * 128),
+        ),
+        # HDR, [GenExt(CSB_ID)], T, [RAND], [IDr|CERTr], [SP], KEMAC, PKE, SIGNr
+        "rsa-r-r-message": _msg(
+            header(DataType.RSA_R_RESP),
+            T_NTP,
+            ID_R,
+            cert,
+            srtp_policy(0),
+            kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+            Pke(PkeCache.NO_CACHE, bytes(range(128))),
+            Sign(SignType.RSA_PSS, b"\x97" * 128),
+        ),
         "dh-i-message": _msg(
             header(DataType.DH_INIT, n_cs=2),
             T_NTP,

@@ -4,8 +4,9 @@ Initiator: initial I_MESSAGEs with PKCS#1 v1.5 and PSS signatures, AES-CM and
 NULL KEMAC encryption, with and without CHASH (tshark 4.0 stops dissecting at
 a CHASH, so the variants without it are the ones whose PKE and SIGN it
 checks), CERTi in place of IDi, no certificate at all, V clear, salted TGKs;
-update messages (4.5). Responder: the verification message (PK ver msg) and
-the Error messages its certificate and authentication checks give. RSA
+update messages (4.5); RSA-R (RFC 4738) I_ and R_MESSAGEs. Responder: the
+verification message (PK ver msg) and the Error messages its certificate and
+authentication checks give. RSA
 encryption and PSS are randomized, so the bytes differ per run; the shapes do not.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from conformance.testpki import MALLORY
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.wire import Id, IdType, KeyType, SignType
-from tests.modes.pk_pairs import PKI, make_pk_pair
+from tests.modes.pk_pairs import PKI, make_pk_pair, make_rsar_pair
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "pkcs1": {},
@@ -61,6 +62,19 @@ def pk_corpus() -> dict[str, bytes]:
     data[-1] ^= 1
     corpus["pk-error-auth-failure"] = _error(pair.responder.receive(bytes(data)).message)
     corpus["pk-error-encrypted-idi"] = _encrypted_idi_error(make_pk_pair(send_chash=False))
+    return {**corpus, **rsar_corpus()}
+
+
+def rsar_corpus() -> dict[str, bytes]:
+    """RSA-R (RFC 4738) I_MESSAGE and R_MESSAGE, with the RAND on either side."""
+    corpus: dict[str, bytes] = {}
+    for name, initiator_rand in (("rand-in-i", True), ("rand-in-r", False)):
+        initiator, responder = make_rsar_pair(initiator_rand=initiator_rand)
+        i_message = corpus[f"rsar-{name}-i-message"] = initiator.start()
+        reply = responder.receive(i_message)
+        assert reply.message is not None, reply.outcome.reason
+        corpus[f"rsar-{name}-r-message"] = reply.message
+        assert initiator.receive(reply.message).accepted
     return corpus
 
 

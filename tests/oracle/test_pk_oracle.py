@@ -28,8 +28,9 @@ def checked() -> dict[str, CrossCheck]:
 
 def test_corpus_has_every_message_the_mode_emits() -> None:
     kinds = {decode_message(data).hdr.data_type.name for data in PK.values()}
-    assert kinds == {"PK_INIT", "PK_RESP", "ERROR"}
-    assert len(PK) == 3 * len(VARIANTS) - 1 + len(ERROR_CASES) + 2  # v-clear: no R_MESSAGE
+    assert kinds == {"PK_INIT", "PK_RESP", "ERROR", "RSA_R_INIT", "RSA_R_RESP"}
+    # v-clear has no R_MESSAGE; two Error messages beyond ERROR_CASES; four RSA-R messages
+    assert len(PK) == 3 * len(VARIANTS) - 1 + len(ERROR_CASES) + 2 + 4
 
 
 @pytest.mark.parametrize("name", list(PK))

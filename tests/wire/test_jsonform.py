@@ -94,12 +94,12 @@ def test_key_data_dict() -> None:
 def test_raw_ints_and_defaults() -> None:
     """A value outside a registry round-trips as an int; missing keys take defaults."""
     d: dict[str, Any] = {
-        "hdr": {"data_type": 9, "csb_id": 1},
+        "hdr": {"data_type": 200, "csb_id": 1},
         "payloads": [{"type": "T", "ts_type": 2, "value": 5}],
     }
     msg = message_from_dict(d)
-    assert msg.hdr.data_type == 9 and msg.payloads == (Timestamp(TsType.COUNTER, 5),)
-    assert message_to_dict(msg)["hdr"]["data_type"] == 9
+    assert msg.hdr.data_type == 200 and msg.payloads == (Timestamp(TsType.COUNTER, 5),)
+    assert message_to_dict(msg)["hdr"]["data_type"] == 200
 
 
 @pytest.mark.parametrize(

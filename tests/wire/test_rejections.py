@@ -144,7 +144,7 @@ def test_error_no_for_decode_error(first: int, body: str, error_no: ErrorNo) -> 
 
 def test_error_no_for_header_fields() -> None:
     for data, error_no in [
-        ("01 09 00 00 00000001 00 00", ErrorNo.INVALID_DT),
+        ("01 c8 00 00 00000001 00 00", ErrorNo.INVALID_DT),
         ("01 00 00 05 00000001 00 00", ErrorNo.INVALID_PRF),
     ]:
         with pytest.raises(DecodeError) as caught:

@@ -1,0 +1,81 @@
+"""The suite's side of an RSA-R exchange (RFC 4738): the reference library, driven for a test.
+
+`RsaRReferenceInitiator` sends signed I_MESSAGEs to a SUT responder and takes
+its R_MESSAGE; `RsaRReferenceResponder` answers a SUT initiator and can
+re-sign a changed R_MESSAGE (SIGNr, 4738 3.6), so a SUT that rejects the
+forgery rejects the one fault it carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from conformance.reference import HarnessError, environment
+from mikey.modes.base import Outcome, Reply
+from mikey.modes.rsar_common import RsaRSettings, sign_r_message
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
+from mikey.wire import Message, Payload, Rand, decode_message
+from suts.base import ExchangeParams, Profile, Role
+from suts.builtin import pk_settings_for
+
+RSA_R = ExchangeParams(mode="RSA-R")
+
+
+class RsaRReferenceInitiator:
+    """The reference RSA-R initiator."""
+
+    def __init__(self, profile: Profile, params: ExchangeParams = RSA_R, **changes: Any) -> None:
+        self.params = params
+        settings = pk_settings_for(profile, params, Role.INITIATOR, RsaRSettings)
+        assert isinstance(settings, RsaRSettings)
+        self.settings = replace(settings, **changes)
+        self.peer = RsaRInitiator(self.settings, environment(profile))
+        self.message: Message | None = None
+
+    def i_message(self) -> bytes:
+        data = self.peer.start()
+        self.message = decode_message(data)
+        return data
+
+    def forge(self, mutate: Any) -> bytes:
+        """A new I_MESSAGE changed by `mutate` (Message -> Message), then signed."""
+        data = self.peer.seal(mutate(self.peer.compose()))
+        self.message = decode_message(data)
+        return data
+
+    @property
+    def csb_id(self) -> int:
+        if self.message is None:
+            raise HarnessError("i_message() first")
+        return self.message.hdr.csb_id
+
+    def take_response(self, data: bytes) -> Outcome:
+        return self.peer.receive(data)
+
+
+class RsaRReferenceResponder:
+    """The reference RSA-R responder, plus re-signed forgeries of its R_MESSAGE."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.pk = pk_settings_for(profile, RSA_R, Role.RESPONDER)
+        self.peer = RsaRResponder(self.pk, environment(profile))
+
+    def take(self, message: bytes) -> Reply:
+        return self.peer.receive(message)
+
+    def resigned(self, r_message: bytes, payloads: tuple[Payload, ...]) -> bytes:
+        """The R_MESSAGE with these payloads (SIGNr last, a placeholder) and SIGNr made anew."""
+        i_message = self.peer.last_message
+        if i_message is None:
+            raise HarnessError("no I_MESSAGE taken yet")
+        msg = replace(decode_message(r_message), payloads=payloads)
+        key = self.pk.credential.private_key()
+        return sign_r_message(msg, i_message, self.pk.s_type, key, self.pk.hash_name)
+
+    def with_extra_rand(self, r_message: bytes) -> bytes:
+        """The R_MESSAGE with a RAND of its own after T, re-signed (4738 3.7)."""
+        msg = decode_message(r_message)
+        extra = Rand(bytes(range(16)))
+        return self.resigned(r_message, (msg.payloads[0], extra, *msg.payloads[1:]))

@@ -1,0 +1,95 @@
+"""What both sides of MIKEY-RSA-R share (RFC 4738 3).
+
+    I_MESSAGE = HDR, T, [RAND], [IDi|CERTi], [IDr], {SP}, SIGNi
+    R_MESSAGE = HDR, [GenExt(CSB_ID)], T, [RAND], [IDr|CERTr], [SP], KEMAC, PKE, SIGNr
+
+The public-key method in reverse (RFC 4738 3.1): the responder chooses the
+TGK and returns it under keys derived from an envelope key (RFC 3830 4.1.4)
+that it encrypts with the initiator's certified public key. The pieces are
+those of the public-key method (pk_common): RsaRSettings is a PkSettings with
+the RSA-R options, the KEMAC is E(encr_key, IDr || {TGK}) || MAC over the
+KEMAC payload with Next payload zero (RFC 4738 3.6), PKE = E(PKi, env_key).
+
+Readings:
+- SIGNi follows RFC 3830 5.2 (mikey.modes.signing: everything but the
+  Signature field). SIGNr is over "R_MESSAGE (excluding the SIGNr payload
+  itself) || IDi || IDr || T" (RFC 4738 3.6): the R_MESSAGE bytes before the
+  SIGN payload, then the identities and T as the verification MAC's trailer
+  (psk_common.verification_trailer). "The added identities and timestamp are
+  identical to those transported in the ID and T payloads" (3.6): IDi is the
+  I_MESSAGE's clear IDi, IDr the R_MESSAGE's clear IDr (else the I_MESSAGE's);
+  one that no message carries adds nothing, so both sides agree on the bytes.
+- The RAND comes from exactly one side in unicast (3.6): from the I_MESSAGE
+  when it has one (3.4 SHOULD), else from the R_MESSAGE.
+- Group mode (3.2: GenExt(CSB_ID), responder's RAND always) is not implemented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificatePublicKeyTypes,
+    PrivateKeyTypes,
+)
+
+from mikey.crypto import CryptoError
+from mikey.crypto.signature import signature_sign, signature_verify
+from mikey.modes.pk_common import PkSettings, clear_identities
+from mikey.modes.psk_common import verification_trailer
+from mikey.modes.signing import signature_length, unsigned
+from mikey.wire import Id, Message, Sign, SignType, Timestamp, encode_message, payload_offsets
+
+
+@dataclass(frozen=True)
+class RsaRSettings(PkSettings):
+    """PkSettings plus RSA-R's options: whether the initiator sends RAND (3.4)."""
+
+    initiator_rand: bool = True
+
+
+def exchange_identities(i_message: Message, r_message: Message) -> tuple[Id | None, Id | None]:
+    """(IDi, IDr) of the SIGNr input, as the two messages carry them in clear (module doc)."""
+    id_i, id_r = clear_identities(i_message)
+    answered = r_message.first(Id)  # [IDr|CERTr]: the R_MESSAGE's only ID payload
+    return id_i, answered if answered is not None else id_r
+
+
+def sign_r_input(data: bytes, r_message: Message, i_message: Message) -> bytes:
+    """R_MESSAGE (excluding the SIGNr payload) || IDi || IDr || T (RFC 4738 3.6)."""
+    if not r_message.payloads or not isinstance(r_message.payloads[-1], Sign):
+        raise ValueError("SIGNr must be the last payload (RFC 3830 6.5)")
+    t = r_message.first(Timestamp)
+    if t is None:
+        raise ValueError("an R_MESSAGE without T (RFC 4738 3.6)")
+    start = payload_offsets(r_message)[-1]
+    id_i, id_r = exchange_identities(i_message, r_message)
+    return data[:start] + verification_trailer(id_i, id_r, t)
+
+
+def sign_r_message(
+    r_message: Message, i_message: Message, s_type: SignType, key: PrivateKeyTypes, hash_name: str
+) -> bytes:
+    """The R_MESSAGE with SIGNr (its last payload, a placeholder, or appended) made (3.6)."""
+    placeholder = unsigned(r_message, s_type, signature_length(key))
+    data = encode_message(placeholder)
+    signature = signature_sign(s_type, key, sign_r_input(data, placeholder, i_message), hash_name)
+    return data[: len(data) - len(signature)] + signature
+
+
+def verify_r_message(
+    data: bytes,
+    r_message: Message,
+    i_message: Message,
+    key: CertificatePublicKeyTypes,
+    hash_name: str,
+) -> bool:
+    """Whether the R_MESSAGE's SIGNr verifies under `key` (3.6, 3.7)."""
+    sign = r_message.payloads[-1] if r_message.payloads else None
+    if not isinstance(sign, Sign):
+        return False
+    try:
+        covered = sign_r_input(data, r_message, i_message)
+        return signature_verify(sign.s_type, key, covered, sign.signature, hash_name)
+    except (CryptoError, ValueError):
+        return False

@@ -1,0 +1,181 @@
+"""RSA-R mode mutants (RFC 4738): the reference initiator or responder with one rule broken."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
+
+from mikey.modes.csb import Csb
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.rsar_responder import RsaRResponder
+from mikey.modes.signing import sign_message
+from mikey.pki import Usage, certificates_of
+from mikey.wire import (
+    Cert,
+    CommonHeader,
+    Id,
+    Message,
+    Payload,
+    Rand,
+    SecurityPolicy,
+    decode_message,
+)
+from suts.base import Profile, Sut
+from suts.builtin import BuiltinSut, bindings_with, rsar_binding
+from tests.mutants.bank import mutant
+
+
+def with_responder(profile: Profile, cls: type[RsaRResponder]) -> Sut:
+    binding = rsar_binding(responder_class=cls)
+    return BuiltinSut(profile=profile, bindings=bindings_with("RSA-R", binding))
+
+
+def with_initiator(profile: Profile, cls: type[RsaRInitiator]) -> Sut:
+    binding = rsar_binding(initiator_class=cls)
+    return BuiltinSut(profile=profile, bindings=bindings_with("RSA-R", binding))
+
+
+# -- responder ---------------------------------------------------------------------------
+
+
+class _SkipsSigni(RsaRResponder):
+    def verify_signature(self, data: bytes, msg: Message, key: CertificatePublicKeyTypes) -> None:
+        return None
+
+
+@mutant("RFC4738-3.4-signed", "RSA-R responder: sends the TGK without checking SIGNi")
+def rsar_skips_signi_check(profile: Profile) -> Sut:
+    return with_responder(profile, _SkipsSigni)
+
+
+class _SkipsChain(RsaRResponder):
+    def check_certificate(self, msg: Message, expected_id: Id | None) -> CertificatePublicKeyTypes:
+        return certificates_of(msg.all(Cert), Usage.SIGN)[0].public_key()
+
+
+@mutant("RFC3830-4.3.2-chain-validation", "RSA-R responder: trusts any CERTi")
+def rsar_skips_chain_validation(profile: Profile) -> Sut:
+    return with_responder(profile, _SkipsChain)
+
+
+class _SecondRand(RsaRResponder):
+    def r_message(
+        self,
+        msg: Message,
+        peer_key: CertificatePublicKeyTypes,
+        policies: tuple[SecurityPolicy, ...],
+    ) -> tuple[bytes, Csb]:
+        i_rand = msg.first(Rand)
+        if i_rand is None:
+            return super().r_message(msg, peer_key, policies)
+        # as if the I_MESSAGE had no RAND: the R_MESSAGE brings its own (3.6 forbids it)
+        bare = replace(msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, Rand)))
+        return super().r_message(bare, peer_key, policies)
+
+
+@mutant("RFC4738-3.6-no-second-rand", "RSA-R responder: sends RAND though the initiator did")
+def rsar_sends_a_second_rand(profile: Profile) -> Sut:
+    return with_responder(profile, _SecondRand)
+
+
+class _SignsWithoutTrailer(RsaRResponder):
+    def r_message(
+        self,
+        msg: Message,
+        peer_key: CertificatePublicKeyTypes,
+        policies: tuple[SecurityPolicy, ...],
+    ) -> tuple[bytes, Csb]:
+        data, csb = super().r_message(msg, peer_key, policies)
+        r_msg = decode_message(data)  # SIGNr over the message alone (RFC 3830 5.2 style)
+        key = self.pk.credential.private_key()
+        return sign_message(r_msg, self.pk.s_type, key, self.pk.hash_name), csb
+
+
+@mutant("RFC4738-3.6-signr", "RSA-R responder: SIGNr without || IDi || IDr || T")
+def rsar_signr_without_trailer(profile: Profile) -> Sut:
+    return with_responder(profile, _SignsWithoutTrailer)
+
+
+class _AcceptsReplays(RsaRResponder):
+    def check_replay(self, data: bytes, msg: Message) -> None:
+        return None
+
+    def check_csb(self, msg: Message) -> Csb | None:
+        return None  # a replay reuses the CSB ID: let it through as well
+
+
+@mutant("RFC3830-5.4-replay", "RSA-R responder: answers replayed I_MESSAGEs")
+def rsar_accepts_replays(profile: Profile) -> Sut:
+    return with_responder(profile, _AcceptsReplays)
+
+
+# -- initiator ---------------------------------------------------------------------------
+
+
+class _TakesSecondRand(RsaRInitiator):
+    def check_rand(self, msg: Message, sent: Message) -> None:
+        return None
+
+
+@mutant("RFC4738-3.7-discard-rand", "RSA-R initiator: takes an R_MESSAGE with a second RAND")
+def rsar_takes_a_second_rand(profile: Profile) -> Sut:
+    return with_initiator(profile, _TakesSecondRand)
+
+
+class _TakesAnyPolicy(RsaRInitiator):
+    def check_policies(self, msg: Message, sent: Message) -> None:
+        return None
+
+
+@mutant("RFC4738-3.7-discard-sp", "RSA-R initiator: takes a policy it did not offer")
+def rsar_takes_unoffered_policies(profile: Profile) -> Sut:
+    return with_initiator(profile, _TakesAnyPolicy)
+
+
+class _SkipsSignr(RsaRInitiator):
+    def verify_signature(
+        self, data: bytes, msg: Message, sent: Message, key: CertificatePublicKeyTypes
+    ) -> None:
+        return None
+
+
+@mutant("RFC4738-3.6-signr", "RSA-R initiator: takes the TGK without checking SIGNr")
+def rsar_skips_signr_check(profile: Profile) -> Sut:
+    return with_initiator(profile, _SkipsSignr)
+
+
+class _ClearsV(RsaRInitiator):
+    def compose(self, csb_id: int | None = None) -> Message:
+        msg = super().compose(csb_id)
+        hdr: CommonHeader = replace(msg.hdr, v=False)
+        return replace(msg, hdr=hdr)
+
+
+@mutant("RFC4738-3.4-v-bit", "RSA-R initiator: V clear in the I_MESSAGE")
+def rsar_clears_v(profile: Profile) -> Sut:
+    return with_initiator(profile, _ClearsV)
+
+
+class _NoRand(RsaRInitiator):
+    def compose(self, csb_id: int | None = None) -> Message:
+        msg = super().compose(csb_id)
+        payloads: tuple[Payload, ...] = tuple(p for p in msg.payloads if not isinstance(p, Rand))
+        return replace(msg, payloads=payloads)
+
+
+@mutant("RFC4738-3.4-rand-unicast", "RSA-R initiator: no RAND in a unicast I_MESSAGE")
+def rsar_initiator_without_rand(profile: Profile) -> Sut:
+    return with_initiator(profile, _NoRand)
+
+
+class _ForgetsRand(RsaRInitiator):
+    @property
+    def csb(self) -> Csb | None:
+        csb = super().csb
+        return replace(csb, rand=b"") if csb is not None else None
+
+
+@mutant("RFC3830-4.1.3-tek-derivation", "RSA-R initiator: derives the TEK without the RAND")
+def rsar_initiator_tek_without_rand(profile: Profile) -> Sut:
+    return with_initiator(profile, _ForgetsRand)
