@@ -1,0 +1,281 @@
+"""An RTSP server carrying MIKEY (RFC 4567) as the SUT: `--sut rtsp://HOST:PORT/PATH[?timeout=S]`.
+
+In RTSP the server is MIKEY's initiator (RFC 4567 4.2): it offers its
+I_MESSAGE in `a=key-mgmt:mikey` of the DESCRIBE answer's SDP, and the client
+answers (the verification message, when the I_MESSAGE asks for one) in the
+KeyMgmt header of the first SETUP. So the adapter plays the initiator role:
+
+- `initiate`: a fresh RTSP connection, DESCRIBE; the I_MESSAGE is the
+  effective key-mgmt of the first medium (media level over session level,
+  RFC 4567 3.1), parsed strictly with mikey.sdp.
+- `complete(response)`: SETUP of that medium (RTP/SAVP over UDP to the
+  adapter's own loopback ports) with `KeyMgmt: prot=mikey; data="..."`
+  (3.2) when there is a response. 2xx: accepted; 463 Key Management
+  Failure: rejected (4.2: "an error is sent back as the SETUP response using
+  RTSP error code 463"); 403 when no key management came (4.2, SHOULD):
+  rejected; anything else is a SutFailure. A KeyMgmt header in the SETUP
+  answer is read strictly too (3.2).
+- `receive_srtp`: PLAY, then the SRTP and SRTCP datagrams the server sends
+  to the client ports for a short while (the end-to-end proof, see
+  conformance/rfc4567).
+
+The ExchangeParams cannot travel to an RTSP server: it keys by its own
+configuration. Its algorithms are declared in the spec's query
+(`encr=NULL,AES_CM_128`, `mac=NULL,HMAC_SHA_1_160`; default NULL for both,
+which is what gst-rtsp-server 1.22 sends); the responder and decoder roles
+and key export are not offered. Every network fault, timeout or malformed
+answer is a SutFailure carrying the last RTSP exchanges; the next call
+starts over on a new connection.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from mikey.sdp import KeyMgmtError, KeyMgmtSpec, keymgmt_header, mikey_data
+from mikey.sdp import parse_keymgmt_value, scan_sdp
+from mikey.srtp import SrtpKeys
+from mikey.wire import EncrAlg, KeyType, MacAlg
+from suts import SutSpecError
+from suts.base import (
+    Capabilities,
+    DecodeResult,
+    ExchangeParams,
+    MediaCapture,
+    Outcome,
+    Profile,
+    Reply,
+    Role,
+    Sut,
+    SutFailure,
+)
+from suts.rtsp_client import RtspConnection, RtspResponse
+
+DEFAULT_TIMEOUT = 5.0
+MEDIA_SECONDS = 1.0
+KEY_MANAGEMENT_FAILURE = 463
+"""RFC 4567 3.2: "463" ; Key management failure."""
+FORBIDDEN = 403
+"""RFC 4567 4.2: a SETUP without the key management the server expects."""
+
+
+@dataclass(frozen=True)
+class RtspSpec:
+    """What an `rtsp:` SUT spec names."""
+
+    url: str
+    host: str
+    port: int
+    timeout: float = DEFAULT_TIMEOUT
+    encr_algs: frozenset[EncrAlg] = frozenset({EncrAlg.NULL})
+    mac_algs: frozenset[MacAlg] = frozenset({MacAlg.NULL})
+
+
+def _names(values: list[str], kind: type[EncrAlg] | type[MacAlg], key: str) -> frozenset[Any]:
+    try:
+        return frozenset(kind[n] for v in values for n in v.split(","))
+    except KeyError as exc:
+        raise SutSpecError(f"rtsp SUT: unknown {key} algorithm {exc}") from None
+
+
+def parse_spec(rest: str) -> RtspSpec:
+    """`//HOST:PORT/PATH[?timeout=S&encr=..&mac=..]`; SutSpecError naming what is wrong."""
+    parts = urlsplit("rtsp:" + rest)
+    if not parts.hostname or not parts.path:
+        raise SutSpecError(f"rtsp SUT: expected rtsp://HOST:PORT/PATH, got rtsp:{rest!r}")
+    query = parse_qs(parts.query)
+    unknown = sorted(set(query) - {"timeout", "encr", "mac"})
+    if unknown:
+        raise SutSpecError(f"rtsp SUT: unknown option(s) {', '.join(unknown)}")
+    try:
+        port = parts.port or 554
+        timeout = float(query.get("timeout", [DEFAULT_TIMEOUT])[-1])
+    except ValueError as exc:
+        raise SutSpecError(f"rtsp SUT: {exc}") from None
+    if timeout <= 0:
+        raise SutSpecError("rtsp SUT: timeout must be positive")
+    return RtspSpec(
+        url=f"rtsp://{parts.netloc}{parts.path}",
+        host=parts.hostname,
+        port=port,
+        timeout=timeout,
+        encr_algs=_names(query.get("encr", ["NULL"]), EncrAlg, "encr"),
+        mac_algs=_names(query.get("mac", ["NULL"]), MacAlg, "mac"),
+    )
+
+
+def from_spec(rest: str, profile: Profile) -> Sut:
+    """The `--sut rtsp:...` entry point (suts.load_sut)."""
+    return RtspSut(spec=parse_spec(rest), profile=profile)
+
+
+def _bind_port_pair(host: str) -> tuple[socket.socket, socket.socket]:
+    """Two UDP sockets on consecutive ports, the first even (RTP, then RTCP; RFC 3550 11)."""
+    for _ in range(50):
+        rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rtp.bind((host, 0))
+        port = rtp.getsockname()[1]
+        if port % 2 == 0 and port < 65535:
+            rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                rtcp.bind((host, port + 1))
+            except OSError:
+                rtcp.close()
+            else:
+                return rtp, rtcp
+        rtp.close()
+    raise SutFailure("cannot bind a pair of UDP client ports")
+
+
+@dataclass
+class RtspSut(Sut):
+    """An RTSP server offering MIKEY-keyed SRTP, driven as MIKEY initiator."""
+
+    spec: RtspSpec = field(default_factory=lambda: parse_spec("//127.0.0.1:554/"))
+    _conn: RtspConnection | None = None
+    _base: str = ""
+    _control: str = ""
+    _session: str | None = None
+    _ports: tuple[socket.socket, socket.socket] | None = None
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            name=f"rtsp {self.spec.url}",
+            modes=frozenset({"PSK"}),
+            roles=frozenset({Role.INITIATOR}),
+            encr_algs=self.spec.encr_algs,
+            mac_algs=self.spec.mac_algs,
+            key_types=frozenset({KeyType.TEK}),
+            media=True,
+        )
+
+    def _request(self, method: str, url: str, headers: dict[str, str]) -> RtspResponse:
+        if self._conn is None:
+            raise SutFailure(f"RTSP {method} before DESCRIBE")
+        try:
+            return self._conn.request(method, url, headers)
+        except SutFailure as exc:
+            transcript = "\n".join(self._conn.transcript)
+            self.reset()
+            raise SutFailure(f"{exc}; last exchanges:\n{transcript}") from None
+
+    def _fail(self, reason: str) -> SutFailure:
+        transcript = "\n".join(self._conn.transcript) if self._conn else ""
+        self.reset()
+        return SutFailure(f"{reason}; last exchanges:\n{transcript}")
+
+    def initiate(self, params: ExchangeParams) -> bytes:
+        self.reset()
+        self._conn = RtspConnection(self.spec.host, self.spec.port, self.spec.timeout)
+        answer = self._request("DESCRIBE", self.spec.url, {"Accept": "application/sdp"})
+        if answer.status != 200:
+            raise self._fail(f"DESCRIBE answered {answer.status} {answer.reason}")
+        try:
+            found = scan_sdp(answer.body)
+            offer = found.effective(0) if found.media else None
+        except KeyMgmtError as exc:
+            raise self._fail(f"DESCRIBE's SDP: {exc}") from None
+        if offer is None:
+            raise self._fail("DESCRIBE's SDP has no a=key-mgmt:mikey for its first medium")
+        self._base = answer.header("Content-Base") or self.spec.url
+        self._control = urljoin(self._base, _first_media_control(answer.body))
+        return offer.data
+
+    def complete(self, response: bytes | None) -> Outcome:
+        self._ports = _bind_port_pair("127.0.0.1")
+        rtp_port = self._ports[0].getsockname()[1]
+        headers = {"Transport": f"RTP/SAVP;unicast;client_port={rtp_port}-{rtp_port + 1}"}
+        if response is not None:
+            header = keymgmt_header([KeyMgmtSpec(response)])
+            headers["KeyMgmt"] = header.partition(":")[2].strip()
+        answer = self._request("SETUP", self._control, headers)
+        if 200 <= answer.status < 300:
+            self._session = (answer.header("Session") or "").split(";")[0] or None
+            self._answer_keymgmt(answer)
+            return Outcome(True, detail=f"SETUP {answer.status} {answer.reason}")
+        if answer.status in (KEY_MANAGEMENT_FAILURE, FORBIDDEN):
+            return Outcome(False, detail=f"SETUP {answer.status} {answer.reason}")
+        raise self._fail(f"SETUP answered {answer.status} {answer.reason}, not 2xx, 463 or 403")
+
+    def _answer_keymgmt(self, answer: RtspResponse) -> bytes | None:
+        value = answer.header("KeyMgmt")
+        if value is None:
+            return None
+        try:
+            return mikey_data(parse_keymgmt_value(value))
+        except KeyMgmtError as exc:
+            raise self._fail(f"the SETUP answer's KeyMgmt header: {exc}") from None
+
+    def receive_srtp(self) -> MediaCapture:
+        if self._ports is None or self._session is None:
+            raise SutFailure("no established RTSP session to PLAY")
+        answer = self._request("PLAY", self._base, {"Session": self._session})
+        if answer.status != 200:
+            raise self._fail(f"PLAY answered {answer.status} {answer.reason}")
+        rtp, rtcp = _collect(self._ports, MEDIA_SECONDS)
+        return MediaCapture(rtp=tuple(rtp), rtcp=tuple(rtcp))
+
+    def respond(self, message: bytes, params: ExchangeParams) -> Reply:
+        raise SutFailure("an RTSP server is MIKEY's initiator only (RFC 4567 4.2)")
+
+    def decode(self, data: bytes) -> DecodeResult:
+        raise SutFailure("an RTSP server does not offer the decoder role")
+
+    def encode(self, structure: dict[str, Any]) -> bytes:
+        raise SutFailure("an RTSP server does not offer the encoder role")
+
+    def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:
+        return None
+
+    def update(self) -> bytes:
+        raise SutFailure("re-keying within RTSP is for further study (RFC 4567 4.2)")
+
+    def reset(self) -> None:
+        if self._conn is not None and self._session is not None:
+            try:
+                self._conn.request("TEARDOWN", self._base, {"Session": self._session})
+            except SutFailure:
+                pass
+        if self._conn is not None:
+            self._conn.close()
+        if self._ports is not None:
+            for sock in self._ports:
+                sock.close()
+        self._conn, self._session, self._ports = None, None, None
+
+    def close(self) -> None:
+        self.reset()
+
+
+def _first_media_control(sdp: str) -> str:
+    """The a=control of the first m= section (RFC 2326 C.1.1), "" when it has none."""
+    in_media = False
+    for line in sdp.replace("\r\n", "\n").split("\n"):
+        if line.startswith("m="):
+            if in_media:
+                break
+            in_media = True
+        elif in_media and line.startswith("a=control:"):
+            return line[len("a=control:") :].strip()
+    return ""
+
+
+def _collect(ports: tuple[socket.socket, socket.socket], seconds: float) -> tuple[list[bytes], list[bytes]]:
+    """Every datagram on the RTP and RTCP ports for `seconds`."""
+    import selectors
+
+    found: tuple[list[bytes], list[bytes]] = ([], [])
+    with selectors.DefaultSelector() as sel:
+        for index, sock in enumerate(ports):
+            sel.register(sock, selectors.EVENT_READ, index)
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            for key, _ in sel.select(left):
+                sock = key.fileobj
+                assert isinstance(sock, socket.socket)
+                found[key.data].append(sock.recv(65535))
+    return found
