@@ -2,24 +2,32 @@
 
 An AssertionError here becomes the test's "fail" verdict; its message is the
 reason in the report, so every message says what the RFC wanted and what the
-SUT did.
+SUT did. The applicability checks at the end skip instead: what a SUT's codec
+capabilities leave out makes a codec test not applicable, never failed.
 """
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
+import pytest
+
 from conformance.evidence import Evidence
+from conformance.plugin import NOT_APPLICABLE
 from mikey.wire import DecodeError, decode_message
+from mikey.wire.message import SPEC_BY_CLASS
 from mikey.wire.payloads import (
     Error,
     GeneralExtension,
+    Kemac,
     Message,
     SecurityPolicy,
     Sign,
     Timestamp,
     Verification,
 )
-from mikey.wire.registry import DataType, ErrorNo
-from suts.base import Reply
+from mikey.wire.registry import DataType, EncrAlg, ErrorNo, PayloadType
+from suts.base import CodecCapabilities, DecodeResult, Reply, Sut
 
 
 def strict_decode(data: bytes, what: str) -> Message:
@@ -92,4 +100,69 @@ def check_error_message(
         got = ", ".join(e.name for e in errors)
         assert any(e in allowed for e in errors), (
             f"Error message names {got}; RFC 3830 Table 6.12 wants {names}"
+        )
+
+
+def differences(want: Any, got: Any, path: str = "message") -> list[str]:
+    """Where `got` differs from `want` (two JSON forms), one line per differing field."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        name = want.get("type")
+        here = f"{path} ({name})" if isinstance(name, str) else path  # a payload: say which
+        keys = [*want, *(k for k in got if k not in want)]
+        return [d for k in keys for d in differences(want.get(k), got.get(k), f"{here}.{k}")]
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        pairs = enumerate(zip(want, got, strict=True))
+        return [d for i, (w, g) in pairs for d in differences(w, g, f"{path}[{i}]")]
+    return [] if want == got else [f"{path}: RFC encoding gives {want!r}, SUT {got!r}"]
+
+
+def not_applicable(reason: str) -> NoReturn:
+    """End the test with the verdict not-applicable (the SUT cannot take part in it)."""
+    pytest.skip(f"{NOT_APPLICABLE}{reason}")
+
+
+def codec_lacks(codec: CodecCapabilities, msg: Message) -> list[str]:
+    """What of `msg` a codec with these capabilities does not implement, one phrase each."""
+    lacking: list[str] = []
+    hdr = msg.hdr
+    if hdr.n_cs and hdr.cs_id_map_type not in codec.cs_id_map_types:
+        kind = getattr(hdr.cs_id_map_type, "name", hdr.cs_id_map_type)
+        lacking.append(f"#CS > 0 with the CS ID map type {kind} (RFC 3830 6.1, RFC 4563 5)")
+    for payload in msg.payloads:
+        spec = SPEC_BY_CLASS[type(payload)]
+        if spec.kind not in codec.payloads:
+            lacking.append(f"the {spec.name} payload ({spec.section})")
+        if not isinstance(payload, Kemac) or not payload.encr_data:
+            continue
+        if payload.encr_alg != EncrAlg.NULL and not codec.encrypted_kemac:
+            lacking.append("encrypted KEMAC Encr data (RFC 3830 4.2.3, 6.2)")
+        elif payload.encr_alg == EncrAlg.NULL and PayloadType.KEY_DATA not in codec.payloads:
+            lacking.append("the Key data sub-payload (RFC 3830 6.13)")
+    return list(dict.fromkeys(lacking))
+
+
+def require_encoder_for(sut: Sut, msg: Message) -> None:
+    """Not applicable unless the SUT's encoder writes all that `msg` has (its capabilities)."""
+    caps = sut.capabilities()
+    lacking = codec_lacks(caps.encoder, msg)
+    if lacking:
+        not_applicable(f"{caps.name}'s encoder does not write {'; '.join(lacking)}")
+
+
+def waive_unimplemented_refusal(sut: Sut, msg: Message, result: DecodeResult) -> None:
+    """Not applicable when the SUT refused a valid `msg` its decoder does not implement.
+
+    RFC 3830 5.3: on unsupported parameters "the processing is then aborted", so
+    refusing such a message is right. Only the refusal is waived: a SUT that
+    accepts the message must read it right, and one that hangs or crashes on it
+    has already failed (SutFailure) before this check.
+    """
+    if result.accepted:
+        return
+    caps = sut.capabilities()
+    lacking = codec_lacks(caps.decoder, msg)
+    if lacking:
+        not_applicable(
+            f"{caps.name}'s decoder does not read {'; '.join(lacking)}, "
+            f"and refuses the message ({result.detail or 'no detail'})"
         )

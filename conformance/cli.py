@@ -52,6 +52,7 @@ PROG = "mikeyconf"
 COMMAND_MODULES: tuple[str, ...] = (
     "conformance.matrix",
     "conformance.serve",
+    "conformance.fuzz.cli",
 )
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the

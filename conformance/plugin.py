@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -333,7 +334,7 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
         "verdict": verdict,
         "reason": reason,
         "evidence": evidence.to_json(config.getoption("--mikey-show-secrets")),
-        "replay": f"mikeyconf run --sut {sut_spec} --test '{test_id}'",
+        "replay": f"mikeyconf run --sut {shlex.quote(sut_spec)} --test {shlex.quote(test_id)}",
         "duration_s": round(time.monotonic() - item.stash[_started_key], 6),
         "sut": sut_spec,
         "worker": os.environ.get("PYTEST_XDIST_WORKER"),

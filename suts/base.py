@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mikey.modes.sakke_kms import SakkeCommunity
 from mikey.wire.payloads import Id, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg
+from mikey.wire.registry import (
+    CsIdMapType,
+    EncrAlg,
+    ErrorNo,
+    IdType,
+    KeyType,
+    MacAlg,
+    PayloadType,
+)
 
 if TYPE_CHECKING:
     from mikey.srtp import SrtpKeys
@@ -27,6 +36,28 @@ class Role(StrEnum):
     INITIATOR = "initiator"
     RESPONDER = "responder"
     DECODER = "decoder"
+
+
+EVERY_PAYLOAD = frozenset(PayloadType) - {PayloadType.LAST}
+"""Every payload of RFC 3830 Table 6.1.b (Key data included: it is KEMAC's plaintext, 6.13)."""
+
+
+@dataclass(frozen=True)
+class CodecCapabilities:
+    """What a SUT's codec can write (as encoder) or read (as decoder) of RFC 3830 section 6.
+
+    The codec tests need these; a valid message with something outside them is
+    not applicable to that side of the codec (conformance.checks).
+    """
+
+    payloads: frozenset[PayloadType] = EVERY_PAYLOAD
+    """The payload types (RFC 3830 Table 6.1.b) it implements."""
+    cs_id_map_types: frozenset[CsIdMapType] = frozenset(CsIdMapType)
+    """The CS ID map types (RFC 3830 6.1, RFC 4563 section 5) of the #CS > 0 HDRs it
+    implements; with #CS = 0 there are no crypto sessions to map."""
+    encrypted_kemac: bool = True
+    """It carries KEMAC Encr data encrypted with an Encr alg other than NULL as the
+    bytes it is (RFC 3830 4.2.3, 6.2). False: only plaintext Key data sub-payloads."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +76,13 @@ class Capabilities:
     """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
     media: bool = False
     """The SUT sends SRTP media keyed by the CSB it initiated (receive_srtp)."""
+    provisionable: bool = True
+    """A second instance built with another profile takes that profile (identities,
+    keys). False for a fixed device: tests that need other provisioning do not apply."""
+    encoder: CodecCapabilities = CodecCapabilities()
+    """What its encoder writes (the decoder role's `encode`)."""
+    decoder: CodecCapabilities = CodecCapabilities()
+    """What its decoder reads (the decoder role's `decode`)."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +97,13 @@ class Profile:
     id_initiator: Id = Id(IdType.URI, b"sip:alice@mikey.test")
     id_responder: Id = Id(IdType.URI, b"sip:bob@mikey.test")
     max_skew: float = 300.0
+    sakke: SakkeCommunity = field(default_factory=SakkeCommunity)
+    """MIKEY-SAKKE: the KMS and the users' tel URIs (RFC 6509 2.1.2, 3.2)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a JSON object; raises ValueError naming the bad key."""
-        known = {"psk", "id_initiator", "id_responder", "max_skew"}
+        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
@@ -76,6 +116,8 @@ class Profile:
                     kwargs[key] = Id(IdType.URI, str(data[key]).encode("utf-8"))
             if "max_skew" in data:
                 kwargs["max_skew"] = float(data["max_skew"])
+            if "sakke" in data:
+                kwargs["sakke"] = SakkeCommunity.from_json(dict(data["sakke"]))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad profile value: {exc}") from None
         if kwargs.get("psk") == b"":

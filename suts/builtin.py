@@ -16,6 +16,9 @@ from typing import Any, Protocol, TypeVar
 from mikey.modes import base as modes
 from mikey.modes.base import Environment
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings
+from mikey.modes.sakke_common import SakkeSettings
+from mikey.modes.sakke_initiator import SakkeInitiator
+from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
     DecodeError,
@@ -119,8 +122,41 @@ def psk_binding(
     )
 
 
+def sakke_settings_for(profile: Profile, params: ExchangeParams) -> SakkeSettings:
+    """The MIKEY-SAKKE settings for one exchange: the profile's community plus the params."""
+    extra: dict[str, Any] = {}
+    if params.cs_map is not None:
+        extra["cs_map"] = params.cs_map
+    if params.policies is not None:
+        extra["policies"] = params.policies
+    community = profile.sakke
+    return SakkeSettings(
+        kms=community.kms,
+        uri_i=community.uri_initiator,
+        uri_r=community.uri_responder,
+        include_idr=params.include_ids,
+        **extra,
+    )
+
+
+def sakke_binding(
+    initiator_class: type[SakkeInitiator] = SakkeInitiator,
+    responder_class: type[SakkeResponder] = SakkeResponder,
+) -> ModeBinding:
+    """MIKEY-SAKKE (RFC 6509), optionally with other (e.g. mutant) machine classes."""
+    return ModeBinding(
+        initiator=lambda profile, params, env: initiator_class(
+            sakke_settings_for(profile, params), env
+        ),
+        responder=lambda profile, params, env: responder_class(
+            sakke_settings_for(profile, params), env
+        ),
+    )
+
+
 BINDINGS: Mapping[str, ModeBinding] = {
     "PSK": psk_binding(),
+    "SAKKE": sakke_binding(),
 }
 """Every mode the reference implements, by the catalog's mode name."""
 

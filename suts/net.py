@@ -147,6 +147,7 @@ class NetSut(Sut):
             name=f"MIKEY peer at udp {self.where}",
             modes=frozenset({"PSK"}),
             roles=frozenset({Role.RESPONDER}),
+            provisionable=False,
         )
         if spec.control is not None:
             try:

@@ -71,6 +71,7 @@ DH_SPI = "dh-oakley-2-kv-spi"
 KEY_ID = "ext-key-id-rfc4563"
 THREE_CS = "hdr-srtp-id-3-cs"
 V_HMAC = "v-psk-hmac-sha-1-160"
+SAKKE = "sakke-i-message-rfc6509"  # HDR T RAND IDRi IDRr IDRkmsi IDRkmsr SP SAKKE SIGN
 
 
 def unknown(name: str, base: str, req: str, kind: P | None, rel: int, value: int, field: str,
@@ -165,7 +166,7 @@ CODE_VALUES = (
     unknown("dh-group", DH, R.DH_GROUP, P.DH, 1, 3, "DH-Group", "RFC 3830 6.4 Table 6.4", "DH"),
     Malformation("dh-kv-3", DH, R.KV_TYPE, "RFC 3830 6.4, Table 6.13.b: KV 3 is not a defined "
                  "value", dh_kv(3), "DH", "KV"),
-    unknown("s-type", PK, R.S_TYPE, P.SIGN, 0, 2, "S type", "RFC 3830 6.5 Table 6.5", "SIGN",
+    unknown("s-type", PK, R.S_TYPE, P.SIGN, 0, 3, "S type", "RFC 3830 6.5 Table 6.5", "SIGN",
             bits=4, shift=12),
     unknown("ts-type", PSK, R.TS_TYPE, P.T, 1, 3, "TS type", "RFC 3830 6.6 Table 6.6", "T"),
     unknown("id-type", "id-nai", R.ID_TYPE, P.ID, 1, 2, "ID type", "RFC 3830 6.7 Table 6.7.a",
@@ -182,6 +183,12 @@ CODE_VALUES = (
             "RFC 3830 6.12 Table 6.12", "ERR"),
     unknown("ext-type", "ext-vendor-id", R.EXT_TYPE, P.GENERAL_EXT, 1, 2, "Type",
             "RFC 3830 6.15 Table 6.15, RFC 4563 Table 1", "General Ext"),
+    unknown("id-role", SAKKE, R.ID_ROLE, P.IDR, 1, 8, "ID Role",
+            "RFC 6043 6.6 Table 6.11, RFC 6509 4.4 Table 7", "IDR"),
+    unknown("sakke-params", SAKKE, R.SAKKE_PARAMS, P.SAKKE, 1, 2, "SAKKE params",
+            "RFC 6509 4.2 Table 4", "SAKKE"),
+    unknown("id-scheme", SAKKE, R.ID_SCHEME, P.SAKKE, 2, 2, "ID scheme", "RFC 6509 4.2 Table 5",
+            "SAKKE"),
 )
 
 IMPLICIT_LENGTHS = (
@@ -222,6 +229,10 @@ LYING_LENGTHS = (
         "RFC 3830 6.14", "SIGN", "S type"),
     lie("dh-spi-length", DH_SPI, R.SPI_LEN, P.DH, 2 + 128 + 1, 1, -1, "SPI Length",
         "RFC 3830 6.14", "SIGN", "S type"),
+    lie("sakke-data-length", SAKKE, R.SAKKE_DATA_LEN, P.SAKKE, 3, 2, +1, "SAKKE data length",
+        "RFC 6509 4.2", "SIGN", "S type"),
+    lie("sakke-data-length", SAKKE, R.SAKKE_DATA_LEN, P.SAKKE, 3, 2, -1, "SAKKE data length",
+        "RFC 6509 4.2", "SIGN", "S type"),
     lie("policy-param-length", PSK, R.POLICY_PARAM_LEN, P.SP, 3, 2, +1, "Policy param length",
         "RFC 3830 6.10", "SP", "Length"),
     lie("policy-param-length", PSK, R.POLICY_PARAM_LEN, P.SP, 3, 2, -1, "Policy param length",

@@ -19,12 +19,14 @@ from mikey.wire import (
     Error,
     GeneralExtension,
     Id,
+    Idr,
     Kemac,
     KvInterval,
     KvSpi,
     Payload,
     Pke,
     Rand,
+    Sakke,
     SecurityPolicy,
     Sign,
     Timestamp,
@@ -74,6 +76,10 @@ VT_LEN = "RFC3830-6.14-vt-len"
 EXT_DATA_LEN = "RFC3830-6.15-data-len"
 EXT_TYPE = "RFC3830-6.15-type"
 KEY_ID_LENGTH = "RFC3830-6.15-data-len"  # nearest: no entry for RFC 4563's Key ID Length
+ID_ROLE = "RFC6509-4.4-id-role"
+SAKKE_PARAMS = "RFC6509-4.2-sakke-params"
+ID_SCHEME = "RFC6509-4.2-id-scheme"
+SAKKE_DATA_LEN = "RFC6509-4.2-sakke-data-length"
 
 HEADER = (
     BYTE_ORDER,
@@ -99,8 +105,11 @@ FORMAT: dict[type, tuple[str, ...]] = {
     Rand: (RAND_LEN,),
     Error: (ERROR_NO,),
     GeneralExtension: (EXT_TYPE, EXT_DATA_LEN),
+    Idr: (ID_ROLE, ID_TYPE, ID_CERT_LEN),
+    Sakke: (SAKKE_PARAMS, ID_SCHEME, SAKKE_DATA_LEN),
 }
-"""The format rules of each payload of RFC 3830 section 6."""
+"""The format rules of each payload of RFC 3830 section 6, and of IDR (RFC 6043 6.6,
+RFC 6509 4.4) and SAKKE (RFC 6509 4.2)."""
 
 
 def _of_payload(p: Payload) -> tuple[str, ...]:
@@ -124,6 +133,7 @@ FOCUS: tuple[tuple[str, type | None], ...] = (
     ("rand-", Rand),
     ("err-", Error),
     ("ext-", GeneralExtension),
+    ("idr-", Idr),
 )
 """Sample name prefix -> what the sample covers; a sample matching none covers all it carries."""
 

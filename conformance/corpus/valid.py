@@ -8,7 +8,8 @@ entries and RFC 4563's Empty map; every data type; KEMAC with each Encr alg x
 MAC alg; PKE with each cache type; DH with each group x key validity type; SIGN
 and T of each type; ID, CERT, CHASH of each type; V with each Auth alg; SP with
 every SRTP policy parameter of Table 6.10.1.a; RAND; ERR with each Error no;
-General Extension Vendor ID, SDP IDs and Key ID (RFC 4563); and the two
+General Extension Vendor ID, SDP IDs and Key ID (RFC 4563); IDR of each ID Role
+(RFC 6043 6.6, RFC 6509 4.4) and a MIKEY-SAKKE I_MESSAGE (RFC 6509 2.1); and the two
 published messages of RFC 4567 section 5.1 (vectors/rfc4567-examples.json).
 """
 
@@ -45,6 +46,8 @@ from mikey.wire import (
     GeneralExtType,
     HashFunc,
     Id,
+    Idr,
+    IdRole,
     IdType,
     Kemac,
     KeyData,
@@ -63,6 +66,9 @@ from mikey.wire import (
     PolicyParam,
     ProtType,
     Rand,
+    Sakke,
+    SakkeIdScheme,
+    SakkeParamSet,
     SecurityPolicy,
     Sign,
     SignType,
@@ -176,6 +182,16 @@ def dh_i(*payloads: Payload) -> Message:
     return Message(header(DataType.DH_INIT), (T_NTP, RAND, *payloads))
 
 
+def sakke_i(*payloads: Payload) -> Message:
+    """A MIKEY-SAKKE I_MESSAGE (RFC 6509 2.1): HDR, T, RAND, [IDRi], [IDRr], [IDRkmsi],
+    [IDRkmsr], {SP}, SAKKE, SIGN; the SAKKE data is Encapsulated Data's length (RFC 6508 4)."""
+    data = b"\x04" + bytes(range(256)) + b"\x5c" * 16
+    sakke = Sakke(SakkeParamSet.PARAMETER_SET_1, SakkeIdScheme.TEL_URI_MONTHLY, data)
+    return Message(
+        header(DataType.SAKKE_MSG), (T_NTP, RAND, *payloads, sakke, sign(SignType.ECCSI))
+    )
+
+
 def verification(data_type: DataType, alg: MacAlg) -> Message:
     """A verification message (5.1): HDR, T, [IDr], V."""
     v = Verification(alg, b"\xc3" * MAC_LENGTH[alg])
@@ -274,6 +290,16 @@ def built() -> dict[str, Message]:
     for alg in MacAlg:
         msgs[f"v-psk-{slug(alg)}"] = verification(DataType.PSK_RESP, alg)
     msgs["v-pk-hmac-sha-1-160"] = verification(DataType.PK_RESP, MacAlg.HMAC_SHA_1_160)
+    for role in IdRole:
+        idr = Idr(role, IdType.URI, b"tel:+447700900123")
+        msgs[f"idr-{slug(role)}"] = sakke_i(idr, srtp_policy())
+    msgs["sakke-i-message-rfc6509"] = sakke_i(
+        Idr(IdRole.IDRI, IdType.URI, b"tel:+447700900123"),
+        Idr(IdRole.IDRR, IdType.URI, b"tel:+447700900456"),
+        Idr(IdRole.IDRKMSI, IdType.URI, b"kms.mikey.test"),
+        Idr(IdRole.IDRKMSR, IdType.URI, b"kms.mikey.test"),
+        srtp_policy(),
+    )
     for no in ErrorNo:
         msgs[f"err-{slug(no)}"] = Message(
             header(DataType.ERROR, n_cs=0),

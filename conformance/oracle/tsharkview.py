@@ -26,6 +26,8 @@ TSHARK_PAYLOAD = {  # tshark's item for each payload of Table 6.1.b ("" = unknow
     "mikey.rand": "RAND",
     "mikey.err": "ERR",
     "mikey.ext": "GENERAL_EXT",
+    "mikey.idr": "IDR",
+    "mikey.sakke": "SAKKE",
 }
 
 
@@ -110,6 +112,18 @@ THEIRS: dict[str, dict[str, TheirsRule]] = {
         "ext_type": lambda f: _num(f, "mikey.ext.type"),
         "data_len": lambda f: _num(f, "mikey.ext.len"),
         "data": lambda f: _ext_data(f),
+    },
+    "IDR": {
+        "id_role": lambda f: _num(f, "mikey.id.role"),
+        "id_type": lambda f: _num(f, "mikey.id.type"),
+        "data_len": lambda f: _num(f, "mikey.id.len"),
+        "data": lambda f: _raw(f, "mikey.id.data"),
+    },
+    "SAKKE": {
+        "sakke_params": lambda f: _num(f, "mikey.sakke.params"),
+        "id_scheme": lambda f: _num(f, "mikey.sakke.idscheme"),
+        "data_len": lambda f: _num(f, "mikey.sakke.len"),
+        "data": lambda f: _raw(f, "mikey.sakke.data"),
     },
 }
 

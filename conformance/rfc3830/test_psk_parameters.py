@@ -22,6 +22,7 @@ from conformance.forge import (
     replace_policies,
     with_settings,
 )
+from conformance.plugin import NOT_APPLICABLE
 from conformance.reference import (
     HarnessError,
     ReferenceInitiator,
@@ -86,6 +87,9 @@ def provisioned(sut: Sut, config: pytest.Config, profile: Profile) -> Iterator[S
     if profile == sut.profile:
         yield sut
         return
+    caps = sut.capabilities()
+    if not caps.provisionable:
+        pytest.skip(f"{NOT_APPLICABLE}{caps.name} cannot be provisioned with other identities")
     other = load_sut(str(config.getoption("--sut")), profile)
     try:
         yield other

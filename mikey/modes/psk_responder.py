@@ -41,7 +41,6 @@ from mikey.modes.psk_common import PskSettings, identities, message_keys, verifi
 from mikey.modes.replay import ReplayCache
 from mikey.modes.responder import Incoming, Responder
 from mikey.modes.sealing import seal, verify
-from mikey.srtp import UnsupportedSrtpPolicy, srtp_profile
 from mikey.wire import (
     MAC_LENGTH,
     DataType,
@@ -54,7 +53,6 @@ from mikey.wire import (
     KeyData,
     MacAlg,
     Message,
-    ProtType,
     Rand,
     SecurityPolicy,
     Timestamp,
@@ -230,19 +228,6 @@ class PskResponder(Responder):
             raise Rejection(
                 ErrorNo.UNSPECIFIED, f"{len(key_data)} Key data for {n_cs} crypto sessions"
             )
-
-    def check_policies(self, msg: Message) -> None:
-        """Every SP has its own number and is SRTP as a libsrtp profile takes it (6.10, 5.1.1)."""
-        policies = msg.all(SecurityPolicy)
-        if len({p.policy_no for p in policies}) != len(policies):
-            raise Rejection(ErrorNo.UNSPECIFIED, "two SP payloads share a Policy no (6.10)")
-        for policy in policies:
-            if policy.prot_type != ProtType.SRTP:
-                raise Rejection(ErrorNo.INVALID_SP, f"Prot type {policy.prot_type} (6.10)")
-            try:
-                srtp_profile(policy)
-            except UnsupportedSrtpPolicy as exc:
-                raise Rejection(ErrorNo.INVALID_SPPAR, f"{exc} (RFC 3830 6.10.1)") from None
 
     # -- taking the message ------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from mikey.modes.base import Environment, Outcome, Rejection, Reply
 from mikey.modes.error_message import csb_id_of, error_header, error_message
 from mikey.modes.replay import ReplayCache
 from mikey.ntp import NTP_TYPES
+from mikey.srtp import UnsupportedSrtpPolicy, srtp_profile
 from mikey.wire import (
     CommonHeader,
     CsIdMapType,
@@ -44,6 +45,7 @@ from mikey.wire import (
     MacAlg,
     Message,
     PrfFunc,
+    ProtType,
     SecurityPolicy,
     Timestamp,
     TsType,
@@ -152,6 +154,19 @@ class Responder:
         age = self.env.age(t) or 0.0
         expires = self.env.clock() - age + self.env.max_skew
         self.replay.add(data, msg.hdr.csb_id, t, expires)
+
+    def check_policies(self, msg: Message) -> None:
+        """Every SP has its own number and is SRTP as a libsrtp profile takes it (6.10, 5.1.1)."""
+        policies = msg.all(SecurityPolicy)
+        if len({p.policy_no for p in policies}) != len(policies):
+            raise Rejection(ErrorNo.UNSPECIFIED, "two SP payloads share a Policy no (6.10)")
+        for policy in policies:
+            if policy.prot_type != ProtType.SRTP:
+                raise Rejection(ErrorNo.INVALID_SP, f"Prot type {policy.prot_type} (6.10)")
+            try:
+                srtp_profile(policy)
+            except UnsupportedSrtpPolicy as exc:
+                raise Rejection(ErrorNo.INVALID_SPPAR, f"{exc} (RFC 3830 6.10.1)") from None
 
     def fill_in_ssrcs(self, hdr: CommonHeader) -> CommonHeader:
         """The response's HDR with every zero SSRC filled in (6.1.1: "SSRCs that are not

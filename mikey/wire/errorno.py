@@ -18,6 +18,7 @@ ERROR_NO_FOR_FIELD: dict[str, ErrorNo] = {
     "Hash func": ErrorNo.INVALID_HA,
     "DH-Group": ErrorNo.INVALID_DH,
     "ID type": ErrorNo.INVALID_ID,
+    "ID Role": ErrorNo.INVALID_ID,
     "Cert type": ErrorNo.INVALID_CERT,
     "Prot type": ErrorNo.INVALID_SP,
     "TS type": ErrorNo.INVALID_TS,

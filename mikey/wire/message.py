@@ -23,6 +23,7 @@ from mikey.wire.basic import ERR_SPEC, RAND_SPEC, T_SPEC
 from mikey.wire.errors import EncodeError
 from mikey.wire.extension import EXT_SPEC
 from mikey.wire.header import TOP_LEVEL_NEXT, decode_header, encode_header
+from mikey.wire.ibe import IDR_SPEC, SAKKE_SPEC
 from mikey.wire.identity import CERT_SPEC, CHASH_SPEC, ID_SPEC
 from mikey.wire.keytransport import DH_SPEC, KEMAC_SPEC, PKE_SPEC
 from mikey.wire.payloads import Message, Payload
@@ -47,9 +48,12 @@ SPECS: dict[PayloadType, PayloadSpec] = {
         RAND_SPEC,
         ERR_SPEC,
         EXT_SPEC,
+        IDR_SPEC,
+        SAKKE_SPEC,
     )
 }
-"""Every top-level payload of RFC 3830 section 6 (all but HDR and Key data)."""
+"""Every top-level payload of RFC 3830 section 6 (all but HDR and Key data), and IDR
+(RFC 6043 6.6) and SAKKE (RFC 6509 4.2)."""
 
 SPEC_BY_CLASS: dict[type, PayloadSpec] = {s.cls: s for s in SPECS.values()}
 

@@ -19,6 +19,7 @@ from mikey.wire.registry import (
     ErrorNo,
     GeneralExtType,
     HashFunc,
+    IdRole,
     IdType,
     KeyType,
     MacAlg,
@@ -26,6 +27,8 @@ from mikey.wire.registry import (
     PkeCache,
     PrfFunc,
     ProtType,
+    SakkeIdScheme,
+    SakkeParamSet,
     SignType,
     TsType,
 )
@@ -243,6 +246,24 @@ class GeneralExtension:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Idr:
+    """ID payload with Role Indicator IDR, RFC 6043 section 6.6 (roles: RFC 6509 4.4)."""
+
+    id_role: IdRole
+    id_type: IdType
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Sakke:
+    """SAKKE payload, RFC 6509 section 4.2: the SAKKE Encapsulated Data (RFC 6508 4)."""
+
+    sakke_params: SakkeParamSet
+    id_scheme: SakkeIdScheme
+    data: bytes  # length fits 16 bits
+
+
 Payload = (
     Kemac
     | Pke
@@ -257,6 +278,8 @@ Payload = (
     | Rand
     | Error
     | GeneralExtension
+    | Idr
+    | Sakke
 )
 
 PAYLOAD_TYPE: dict[type, PayloadType] = {
@@ -273,6 +296,8 @@ PAYLOAD_TYPE: dict[type, PayloadType] = {
     Rand: PayloadType.RAND,
     Error: PayloadType.ERR,
     GeneralExtension: PayloadType.GENERAL_EXT,
+    Idr: PayloadType.IDR,
+    Sakke: PayloadType.SAKKE,
 }
 """The payload type value that announces each payload class."""
 

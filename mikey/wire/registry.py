@@ -18,6 +18,7 @@ class DataType(IntEnum):
     DH_INIT = 4
     DH_RESP = 5
     ERROR = 6
+    SAKKE_MSG = 26  # RFC 6509 4.1 Table 1
 
 
 class PayloadType(IntEnum):
@@ -36,8 +37,10 @@ class PayloadType(IntEnum):
     SP = 10
     RAND = 11
     ERR = 12
+    IDR = 14  # RFC 6043 6.6
     KEY_DATA = 20
     GENERAL_EXT = 21
+    SAKKE = 26  # RFC 6509 4.1 Table 2
 
 
 class PrfFunc(IntEnum):
@@ -101,6 +104,7 @@ class SignType(IntEnum):
 
     RSA_PKCS1_1_5 = 0
     RSA_PSS = 1
+    ECCSI = 2  # RFC 6509 4.3 Table 6 (RFC 6507)
 
 
 class TsType(IntEnum):
@@ -242,3 +246,27 @@ class KeyIdType(IntEnum):
     MBMS_KEY_DOMAIN_ID = 0
     MBMS_SERVICE_KEY_ID = 1
     MBMS_TRAFFIC_KEY_ID = 2
+
+
+class IdRole(IntEnum):
+    """IDR ID Role, RFC 6043 section 6.6 Table 6.11; RFC 6509 section 4.4 Table 7."""
+
+    IDRI = 1
+    IDRR = 2
+    IDRKMS = 3
+    IDRPSK = 4
+    IDRAPP = 5
+    IDRKMSI = 6
+    IDRKMSR = 7
+
+
+class SakkeParamSet(IntEnum):
+    """SAKKE payload SAKKE params, RFC 6509 section 4.2 Table 4."""
+
+    PARAMETER_SET_1 = 1
+
+
+class SakkeIdScheme(IntEnum):
+    """SAKKE payload ID scheme, RFC 6509 section 4.2 Table 5."""
+
+    TEL_URI_MONTHLY = 1

@@ -19,8 +19,26 @@ from typing import Any, TypeVar
 
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, ProtType
-from suts.base import Capabilities, DecodeResult, ExchangeParams, Outcome, Profile, Reply, Role
+from mikey.wire.registry import (
+    CsIdMapType,
+    EncrAlg,
+    ErrorNo,
+    IdType,
+    KeyType,
+    MacAlg,
+    PayloadType,
+    ProtType,
+)
+from suts.base import (
+    Capabilities,
+    CodecCapabilities,
+    DecodeResult,
+    ExchangeParams,
+    Outcome,
+    Profile,
+    Reply,
+    Role,
+)
 
 E = TypeVar("E", bound=IntEnum)
 T = TypeVar("T")
@@ -252,7 +270,32 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "key_types": sorted(code(k) for k in caps.key_types),
         "exports_keys": caps.exports_keys,
         "updates": caps.updates,
+        "provisionable": caps.provisionable,
+        "encoder": codec_capabilities_to_json(caps.encoder),
+        "decoder": codec_capabilities_to_json(caps.decoder),
     }
+
+
+def codec_capabilities_to_json(codec: CodecCapabilities) -> JsonObject:
+    return {
+        "payloads": sorted(code(p) for p in codec.payloads),
+        "cs_id_map_types": sorted(code(t) for t in codec.cs_id_map_types),
+        "encrypted_kemac": codec.encrypted_kemac,
+    }
+
+
+def codec_capabilities_from_json(obj: Any, what: str) -> CodecCapabilities:
+    """CodecCapabilities; a key left out takes suts.base's default (all of the codec)."""
+    body = expect(obj, dict, what)
+    optional: dict[str, Any] = {}
+    for key, cls in (("payloads", PayloadType), ("cs_id_map_types", CsIdMapType)):
+        if key in body:
+            optional[key] = codes_from(cls, body[key], f"{what}.{key}")
+    if "encrypted_kemac" in body:
+        optional["encrypted_kemac"] = expect(
+            body["encrypted_kemac"], bool, f"{what}.encrypted_kemac"
+        )
+    return CodecCapabilities(**optional)
 
 
 def capabilities_from_json(obj: Any) -> Capabilities:
@@ -268,9 +311,12 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     for key, cls in (("encr_algs", EncrAlg), ("mac_algs", MacAlg), ("key_types", KeyType)):
         if key in body:
             optional[key] = codes_from(cls, body[key], f"capabilities.{key}")
-    for key in ("exports_keys", "updates"):
+    for key in ("exports_keys", "updates", "provisionable"):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")
+    for key in ("encoder", "decoder"):
+        if key in body:
+            optional[key] = codec_capabilities_from_json(body[key], f"capabilities.{key}")
     return Capabilities(
         name=expect(body.get("name"), str, "capabilities.name"),
         modes=frozenset(expect(m, str, "capabilities.modes[]") for m in modes),

@@ -42,7 +42,7 @@ def test_run_writes_every_report_and_prints_the_summary_last(tmp_path: Path) -> 
 
 
 def test_a_selection_that_matches_nothing_is_a_harness_failure(tmp_path: Path) -> None:
-    done = mikeyconf("run", "--out", str(tmp_path), "--run-id", "none", "--mode", "SAKKE", "-q")
+    done = mikeyconf("run", "--out", str(tmp_path), "--run-id", "none", "--mode", "IBAKE", "-q")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "no test ran: nothing matched" in done.stdout
     results = json.loads((tmp_path / "none" / "results.json").read_text(encoding="utf-8"))

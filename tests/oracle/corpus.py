@@ -3,7 +3,8 @@
 `codec_corpus()` covers every payload of RFC 3830 section 6 (and RFC 4563's
 Key ID extension and empty CS ID map) in the message shapes the modes use
 (RFC 3830 5.1, 5.2): PSK, PK and DH initiator and responder messages, Error
-messages, update messages, and the published RFC 4567 example. They need not
+messages, update messages, the published RFC 4567 example, and MIKEY-SAKKE I_MESSAGEs
+(RFC 6509: IDR, SAKKE, ECCSI SIGN). They need not
 be valid exchanges, only valid encodings. `deviation_corpus()` holds one
 message per known tshark deviation (conformance/oracle/known_deviations.py).
 """
@@ -56,6 +57,7 @@ from mikey.wire import (
     encode_key_ids,
     encode_message,
 )
+from tests.oracle.sakke_corpus import sakke_corpus
 
 # RFC 4567 section 5.1, example 1: Alice's PSK I_MESSAGE and Bob's verification message,
 # read from the vectors file (one transcription, shared with the codec corpus).
@@ -265,6 +267,7 @@ def codec_corpus() -> dict[str, bytes]:
             Pke(cache, bytes(range(256))),
             Sign(SignType.RSA_PSS, b"\x98" * 256),
         )
+    corpus.update(sakke_corpus())  # RFC 6509: IDR, SAKKE, SIGN of S type ECCSI
     return corpus
 
 

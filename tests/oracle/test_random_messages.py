@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.fuzz.strategies import key_data_chains, messages
 from conformance.oracle.compare import cross_check
 from conformance.oracle.tshark import OracleUnavailable, tshark_path
 from mikey.wire import Cert, CertType, EncrAlg, Kemac, Message, encode_key_data, encode_message
 from tests.oracle.corpus import der_certificate
-from tests.wire.strategies import key_data_chains, messages
 
 DER = der_certificate()
 

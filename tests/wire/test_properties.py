@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.fuzz import strategies as ws
+from conformance.fuzz.cases import DecoderCase, decoder_cases
 from mikey.wire import (
     DH_VALUE_LENGTH,
     DecodeError,
@@ -39,7 +41,6 @@ from mikey.wire import (
     message_to_dict,
     payload_offsets,
 )
-from tests.wire import strategies as ws
 from tests.wire.hexdata import hx
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -139,9 +140,9 @@ def test_arbitrary_bytes_decode_or_raise_decode_error(data: bytes) -> None:
 
 
 @THOROUGH
-@given(ws.mutated_encodings())
-def test_mutated_messages_decode_or_raise_decode_error(data: bytes) -> None:
-    check_decode(data)
+@given(decoder_cases())
+def test_mutated_messages_decode_or_raise_decode_error(case: DecoderCase) -> None:
+    check_decode(case.data)
 
 
 @FAST

@@ -22,7 +22,7 @@ UNKNOWN_CODES = [
     ("pke-c-3", P.PKE, "00 c000", H + 1, "PKE", "C", 3),
     ("dh-group", P.DH, "00 03", H + 1, "DH", "DH-Group", 3),
     ("dh-kv", P.DH, "00 01 " + "00" * 96 + " 03", H + 98, "DH", "KV", 3),
-    ("s-type", P.SIGN, "2000", H, "SIGN", "S type", 2),
+    ("s-type", P.SIGN, "3000", H, "SIGN", "S type", 3),  # 2 is ECCSI (RFC 6509 4.3)
     ("ts-type", P.T, "00 03 00000000", H + 1, "T", "TS type", 3),
     ("id-type", P.ID, "00 02 0000", H + 1, "ID", "ID type", 2),
     ("cert-type", P.CERT, "00 04 0000", H + 1, "CERT", "Cert type", 4),

@@ -1,11 +1,11 @@
 """Hypothesis strategies for MIKEY payloads and messages (RFC 3830 section 6, RFC 4563).
 
-Reusable by any test or fuzz campaign: every strategy draws *valid* values, i.e.
-values that `encode_message` accepts and that `decode_message` returns unchanged.
-`mutated_encodings()` draws the bytes of a valid message after a few mutations
-(byte flips, truncation, insertion, deletion, length-field corruption).
+The one set of generators, for the project's property tests and for fuzz
+campaigns alike: every strategy draws *valid* values, i.e. values that
+`encode_message` accepts and that `decode_message` returns unchanged. Invalid
+bytes come from conformance.fuzz.mutators, which mutates these encodings.
 
-    from tests.wire.strategies import messages, payloads, mutated_encodings
+    from conformance.fuzz.strategies import messages, PAYLOAD_STRATEGIES
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from mikey.wire import (
     GeneralExtType,
     HashFunc,
     Id,
+    Idr,
+    IdRole,
     IdType,
     Kemac,
     KeyData,
@@ -50,6 +52,9 @@ from mikey.wire import (
     PrfFunc,
     ProtType,
     Rand,
+    Sakke,
+    SakkeIdScheme,
+    SakkeParamSet,
     SecurityPolicy,
     Sign,
     SignType,
@@ -58,8 +63,6 @@ from mikey.wire import (
     TsType,
     Verification,
     encode_key_ids,
-    encode_message,
-    payload_offsets,
 )
 
 u8 = st.integers(0, 0xFF)
@@ -183,6 +186,11 @@ general_extensions = st.one_of(
     key_id_lists.map(lambda e: GeneralExtension(GeneralExtType.KEY_ID, encode_key_ids(e))),
 )
 
+idrs = st.builds(Idr, st.sampled_from(IdRole), st.sampled_from(IdType), blobs(32))
+sakkes = st.builds(
+    Sakke, st.sampled_from(SakkeParamSet), st.sampled_from(SakkeIdScheme), blobs(300)
+)
+
 PAYLOAD_STRATEGIES: dict[str, st.SearchStrategy[Payload]] = {
     "KEMAC": kemacs(),
     "PKE": pkes,
@@ -197,6 +205,8 @@ PAYLOAD_STRATEGIES: dict[str, st.SearchStrategy[Payload]] = {
     "RAND": rands,
     "ERR": errors,
     "GENERAL_EXT": general_extensions,
+    "IDR": idrs,
+    "SAKKE": sakkes,
 }
 """One strategy per top-level payload, keyed by its Table 6.1.b name."""
 
@@ -213,57 +223,3 @@ def messages(draw: st.DrawFn, max_payloads: int = 6) -> Message:
     if draw(st.booleans()):
         body.append(draw(signs))
     return Message(draw(headers()), tuple(body))
-
-
-# --- Mutations ----------------------------------------------------------------------
-
-LENGTH_FIELDS: dict[type, tuple[int, int]] = {
-    Kemac: (2, 2),
-    Pke: (1, 2),
-    Sign: (0, 2),
-    Id: (2, 2),
-    Cert: (2, 2),
-    SecurityPolicy: (3, 2),
-    Rand: (2, 1),
-    GeneralExtension: (2, 2),
-}
-"""(offset in the payload, size) of the field that holds each payload's length."""
-
-
-def length_field_spans(msg: Message) -> list[tuple[int, int]]:
-    """(offset, size) of every length field in encode_message(msg), #CS included."""
-    spans = [(8, 1)]  # HDR #CS
-    for offset, p in zip(payload_offsets(msg), msg.payloads, strict=True):
-        if type(p) in LENGTH_FIELDS:
-            at, size = LENGTH_FIELDS[type(p)]
-            spans.append((offset + at, size))
-    return spans
-
-
-@st.composite
-def mutated_encodings(draw: st.DrawFn, max_mutations: int = 3) -> bytes:
-    """The encoding of a valid message after 1..max_mutations random mutations."""
-    msg = draw(messages(max_payloads=4))
-    data = bytearray(encode_message(msg))
-    spans = length_field_spans(msg)
-    for _ in range(draw(st.integers(1, max_mutations))):
-        kind = draw(st.sampled_from(["flip", "truncate", "insert", "delete", "length"]))
-        # Positions from byte 2 on (version and data type have their own tests),
-        # spread evenly: integers() favours small values, i.e. the HDR.
-        low = 2 if len(data) > 2 else 0
-        pos = draw(st.sampled_from(range(low, max(len(data), low + 1))))
-        if kind == "flip" and pos < len(data):
-            data[pos] ^= 1 << draw(st.integers(0, 7))
-        elif kind == "truncate":
-            del data[pos:]
-        elif kind == "insert":
-            data[pos:pos] = draw(blobs(4, min_size=1))
-        elif kind == "delete":
-            del data[pos : pos + draw(st.integers(1, 4))]
-        elif kind == "length":
-            at, size = draw(st.sampled_from(spans))
-            if at + size <= len(data):
-                value = int.from_bytes(data[at : at + size], "big")
-                value = (value + draw(st.integers(-3, 3))) % (1 << (8 * size))
-                data[at : at + size] = value.to_bytes(size, "big")
-    return bytes(data)
