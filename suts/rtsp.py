@@ -30,14 +30,22 @@ starts over on a new connection.
 
 from __future__ import annotations
 
+import contextlib
+import selectors
 import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from mikey.sdp import KeyMgmtError, KeyMgmtSpec, keymgmt_header, mikey_data
-from mikey.sdp import parse_keymgmt_value, scan_sdp
+from mikey.sdp import (
+    KeyMgmtError,
+    KeyMgmtSpec,
+    keymgmt_header,
+    mikey_data,
+    parse_keymgmt_value,
+    scan_sdp,
+)
 from mikey.srtp import SrtpKeys
 from mikey.wire import EncrAlg, KeyType, MacAlg
 from suts import SutSpecError
@@ -151,6 +159,7 @@ class RtspSut(Sut):
             mac_algs=self.spec.mac_algs,
             key_types=frozenset({KeyType.TEK}),
             media=True,
+            provisionable=False,
         )
 
     def _request(self, method: str, url: str, headers: dict[str, str]) -> RtspResponse:
@@ -236,10 +245,8 @@ class RtspSut(Sut):
 
     def reset(self) -> None:
         if self._conn is not None and self._session is not None:
-            try:
+            with contextlib.suppress(SutFailure):
                 self._conn.request("TEARDOWN", self._base, {"Session": self._session})
-            except SutFailure:
-                pass
         if self._conn is not None:
             self._conn.close()
         if self._ports is not None:
@@ -264,10 +271,10 @@ def _first_media_control(sdp: str) -> str:
     return ""
 
 
-def _collect(ports: tuple[socket.socket, socket.socket], seconds: float) -> tuple[list[bytes], list[bytes]]:
+def _collect(
+    ports: tuple[socket.socket, socket.socket], seconds: float
+) -> tuple[list[bytes], list[bytes]]:
     """Every datagram on the RTP and RTCP ports for `seconds`."""
-    import selectors
-
     found: tuple[list[bytes], list[bytes]] = ([], [])
     with selectors.DefaultSelector() as sel:
         for index, sock in enumerate(ports):
@@ -275,7 +282,5 @@ def _collect(ports: tuple[socket.socket, socket.socket], seconds: float) -> tupl
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
             for key, _ in sel.select(left):
-                sock = key.fileobj
-                assert isinstance(sock, socket.socket)
-                found[key.data].append(sock.recv(65535))
+                found[key.data].append(ports[key.data].recv(65535))
     return found

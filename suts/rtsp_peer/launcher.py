@@ -14,13 +14,20 @@ for the client's own SRTCP (rtsp-client.c handle_keymgmt).
 import argparse
 import signal
 import sys
+from collections.abc import Callable
+from typing import Any
 
-import gi
+import gi  # type: ignore[import-not-found, unused-ignore]
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import (  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
+    GLib,
+    Gst,
+    GstRtsp,
+    GstRtspServer,
+)
 
 PIPELINE = (
     "( audiotestsrc is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1"
@@ -61,8 +68,10 @@ def main() -> int:
     return 0
 
 
-def _eof(loop):
-    def on_stdin(source, condition):
+def _eof(loop: Any) -> Callable[[Any, Any], bool]:
+    """A watch that quits `loop` at end of file on stdin (the parent is gone)."""
+
+    def on_stdin(source: Any, condition: Any) -> bool:
         if not source.read(4096):
             loop.quit()
             return False
