@@ -1,5 +1,9 @@
 """An RTSP server carrying MIKEY (RFC 4567) as the SUT: `--sut rtsp://HOST:PORT/PATH[?timeout=S]`.
 
+`--sut rtsp:gst-rtsp-server` starts the real peer of suts/rtsp_peer itself
+(gst-rtsp-server on loopback, a child process) and restarts it on the call
+after a fault, adding its exit status and last output to the evidence.
+
 In RTSP the server is MIKEY's initiator (RFC 4567 4.2): it offers its
 I_MESSAGE in `a=key-mgmt:mikey` of the DESCRIBE answer's SDP, and the client
 answers (the verification message, when the I_MESSAGE asks for one) in the
@@ -34,7 +38,7 @@ import contextlib
 import selectors
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -62,6 +66,7 @@ from suts.base import (
     SutFailure,
 )
 from suts.rtsp_client import RtspConnection, RtspResponse
+from suts.rtsp_peer import PeerUnavailable, RtspServer, start_server
 
 DEFAULT_TIMEOUT = 5.0
 MEDIA_SECONDS = 1.0
@@ -116,8 +121,14 @@ def parse_spec(rest: str) -> RtspSpec:
     )
 
 
+LAUNCHED = "gst-rtsp-server"
+"""`--sut rtsp:gst-rtsp-server`: the adapter starts suts/rtsp_peer itself and restarts it."""
+
+
 def from_spec(rest: str, profile: Profile) -> Sut:
     """The `--sut rtsp:...` entry point (suts.load_sut)."""
+    if rest == LAUNCHED:
+        return RtspSut(spec=parse_spec("//127.0.0.1:0/test"), profile=profile, launched=True)
     return RtspSut(spec=parse_spec(rest), profile=profile)
 
 
@@ -149,6 +160,33 @@ class RtspSut(Sut):
     _control: str = ""
     _session: str | None = None
     _ports: tuple[socket.socket, socket.socket] | None = None
+    launched: bool = False
+    """The adapter runs the endpoint (suts.rtsp_peer): a fault restarts it on the next call."""
+    _server: RtspServer | None = None
+    _faulted: bool = False
+
+    def _ensure_server(self) -> None:
+        """Start the launched endpoint, or restart it after a fault or its death."""
+        if not self.launched:
+            return
+        if self._server is not None and not self._faulted and self._server.process.poll() is None:
+            return
+        if self._server is not None:
+            self._server.stop()
+        self._server, self._faulted = None, False
+        try:
+            self._server = start_server()
+        except PeerUnavailable as exc:
+            raise SutFailure(str(exc)) from None
+        self.spec = replace(self.spec, **_location(self._server.url))
+
+    def _evidence(self) -> str:
+        """The last RTSP exchanges and, for a launched endpoint, its state and last output."""
+        transcript = "\n".join(self._conn.transcript) if self._conn else ""
+        if self._server is not None:
+            self._faulted = True
+            transcript += "\n" + self._server.status()
+        return transcript
 
     def capabilities(self) -> Capabilities:
         return Capabilities(
@@ -168,17 +206,17 @@ class RtspSut(Sut):
         try:
             return self._conn.request(method, url, headers)
         except SutFailure as exc:
-            transcript = "\n".join(self._conn.transcript)
-            self.reset()
-            raise SutFailure(f"{exc}; last exchanges:\n{transcript}") from None
+            raise self._fail(str(exc)) from None
 
     def _fail(self, reason: str) -> SutFailure:
-        transcript = "\n".join(self._conn.transcript) if self._conn else ""
+        evidence = self._evidence()
+        self._session = None  # no TEARDOWN to an endpoint that just failed
         self.reset()
-        return SutFailure(f"{reason}; last exchanges:\n{transcript}")
+        return SutFailure(f"{reason}; last exchanges:\n{evidence}")
 
     def initiate(self, params: ExchangeParams) -> bytes:
         self.reset()
+        self._ensure_server()
         self._conn = RtspConnection(self.spec.host, self.spec.port, self.spec.timeout)
         answer = self._request("DESCRIBE", self.spec.url, {"Accept": "application/sdp"})
         if answer.status != 200:
@@ -256,6 +294,15 @@ class RtspSut(Sut):
 
     def close(self) -> None:
         self.reset()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+def _location(url: str) -> dict[str, Any]:
+    """The url, host and port fields of an RtspSpec for `url`."""
+    spec = parse_spec(url.removeprefix("rtsp:"))
+    return {"url": spec.url, "host": spec.host, "port": spec.port}
 
 
 def _first_media_control(sdp: str) -> str:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import select
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
 SYSTEM_PYTHON = os.environ.get("MIKEY_RTSP_PYTHON", "/usr/bin/python3")
@@ -21,6 +23,7 @@ SYSTEM_PYTHON = os.environ.get("MIKEY_RTSP_PYTHON", "/usr/bin/python3")
 
 READY = "READY "
 START_TIMEOUT = 10.0
+OUTPUT_LINES = 5
 
 
 class PeerUnavailable(RuntimeError):
@@ -46,10 +49,20 @@ def available() -> str | None:
 
 @dataclass
 class RtspServer:
-    """A running launcher: its process and the URL it serves."""
+    """A running launcher: its process, the URL it serves, the file its stderr goes to."""
 
     process: subprocess.Popen[str]
     url: str
+    stderr: IO[bytes]
+
+    def status(self) -> str:
+        """Evidence for a fault: running or its exit status, and its last output lines."""
+        code = self.process.poll()
+        state = "still running" if code is None else f"exit status {code}"
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        last = " | ".join(lines[-OUTPUT_LINES:]) or "no output"
+        return f"gst-rtsp-server {state}; last output: {last}"
 
     def stop(self) -> None:
         """Terminate the server (closing stdin also makes it exit) and reap it."""
@@ -60,21 +73,22 @@ class RtspServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
             if stream is not None:
                 stream.close()
 
 
 def start_server(path: str = "/test", timeout: float = START_TIMEOUT) -> RtspServer:
     """Start gst-rtsp-server on 127.0.0.1 (ephemeral port); return once it listens."""
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - RtspServer.stop closes it
     process = subprocess.Popen(
         [SYSTEM_PYTHON, str(LAUNCHER), "--path", path],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
     )
-    server = RtspServer(process, "")
+    server = RtspServer(process, "", stderr)
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -87,7 +101,6 @@ def start_server(path: str = "/test", timeout: float = START_TIMEOUT) -> RtspSer
             return server
         if not line:
             break
+    status = server.status()
     server.stop()
-    err = process.stderr.read() if process.stderr else ""
-    last = (err.strip().splitlines() or ["no output"])[-1]
-    raise PeerUnavailable(f"gst-rtsp-server launcher did not start: {last}")
+    raise PeerUnavailable(f"the gst-rtsp-server launcher did not start: {status}")
