@@ -15,9 +15,9 @@ KeyMgmt header of the first SETUP. So the adapter plays the initiator role:
 - `complete(response)`: SETUP of that medium (RTP/SAVP over UDP to the
   adapter's own loopback ports) with `KeyMgmt: prot=mikey; data="..."`
   (3.2) when there is a response. 2xx: accepted; 463 Key Management
-  Failure: rejected (4.2: "an error is sent back as the SETUP response using
-  RTSP error code 463"); 403 when no key management came (4.2, SHOULD):
-  rejected; anything else is a SutFailure. A KeyMgmt header in the SETUP
+  Failure to a KeyMgmt header: rejected (4.2: "an error is sent back as the
+  SETUP response using RTSP error code 463"); 403 to a SETUP without one
+  (4.2, SHOULD): rejected; any other status is a SutFailure. A KeyMgmt header in the SETUP
   answer is read strictly too (3.2).
 - `receive_srtp`: PLAY, then the SRTP and SRTCP datagrams the server sends
   to the client ports for a short while (the end-to-end proof, see
@@ -244,9 +244,10 @@ class RtspSut(Sut):
             self._session = (answer.header("Session") or "").split(";")[0] or None
             self._answer_keymgmt(answer)
             return Outcome(True, detail=f"SETUP {answer.status} {answer.reason}")
-        if answer.status in (KEY_MANAGEMENT_FAILURE, FORBIDDEN):
+        rejection = KEY_MANAGEMENT_FAILURE if response is not None else FORBIDDEN
+        if answer.status == rejection:
             return Outcome(False, detail=f"SETUP {answer.status} {answer.reason}")
-        raise self._fail(f"SETUP answered {answer.status} {answer.reason}, not 2xx, 463 or 403")
+        raise self._fail(f"SETUP answered {answer.status} {answer.reason}, not 2xx or {rejection}")
 
     def _answer_keymgmt(self, answer: RtspResponse) -> bytes | None:
         value = answer.header("KeyMgmt")

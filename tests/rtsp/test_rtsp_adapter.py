@@ -110,7 +110,7 @@ def test_media_test_passes_a_sut_whose_media_is_keyed_by_the_exchange(tmp_path: 
             "-m",
             "pytest",
             "-q",
-            "conformance/rfc4567",
+            "conformance/rfc4567/test_rtsp_media.py",
             "--sut",
             "tests.mutants.media_mutants:MediaSut",
         ],
