@@ -16,7 +16,7 @@ from mikey.srtp import SrtpKeys, libsrtp_session
 from mikey.wire import DataType, Kemac, KeyType, decode_key_data, decode_message
 from suts.base import ExchangeParams, Profile, SutFailure
 from suts.rtsp import RtspSut, from_spec
-from suts.rtsp_peer import RtspServer
+from suts.rtsp_peer import RtspServer, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +125,15 @@ def test_a_wedged_server_is_a_sut_failure_with_evidence_and_is_restarted() -> No
         assert sut.complete(None).accepted
     finally:
         sut.close()
+
+
+@pytest.mark.usefixtures("rtsp_server")  # skips without the peer
+def test_the_launcher_exits_when_its_parent_goes_away() -> None:
+    """No orphan: the launcher quits at end of file on stdin, as when the suite dies."""
+    server = start_server()
+    try:
+        assert server.process.stdin is not None
+        server.process.stdin.close()
+        assert server.process.wait(timeout=5) == 0
+    finally:
+        server.stop()
