@@ -66,7 +66,7 @@ from suts.base import (
     SutFailure,
 )
 from suts.rtsp_client import RtspConnection, RtspResponse
-from suts.rtsp_peer import PeerUnavailable, RtspServer, start_server
+from suts.rtsp_peer import PeerUnavailable, RtspServer, available, start_server
 
 DEFAULT_TIMEOUT = 5.0
 MEDIA_SECONDS = 1.0
@@ -128,6 +128,9 @@ LAUNCHED = "gst-rtsp-server"
 def from_spec(rest: str, profile: Profile) -> Sut:
     """The `--sut rtsp:...` entry point (suts.load_sut)."""
     if rest == LAUNCHED:
+        reason = available()
+        if reason is not None:
+            raise SutSpecError(f"rtsp:{LAUNCHED} cannot start: {reason}")
         return RtspSut(spec=parse_spec("//127.0.0.1:0/test"), profile=profile, launched=True)
     return RtspSut(spec=parse_spec(rest), profile=profile)
 

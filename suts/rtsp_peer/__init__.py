@@ -32,15 +32,16 @@ class PeerUnavailable(RuntimeError):
 
 def available() -> str | None:
     """None when the launcher can run here, else the reason it cannot."""
-    if not Path(SYSTEM_PYTHON).exists():
-        return f"{SYSTEM_PYTHON} does not exist"
-    probe = subprocess.run(
-        [SYSTEM_PYTHON, str(LAUNCHER), "--probe"],
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-        check=False,
-    )
+    try:
+        probe = subprocess.run(
+            [SYSTEM_PYTHON, str(LAUNCHER), "--probe"],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot run {SYSTEM_PYTHON}: {exc}"
     if probe.returncode != 0:
         last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
         return f"{SYSTEM_PYTHON} cannot load GstRtspServer/srtpenc: {last}"
@@ -81,13 +82,17 @@ class RtspServer:
 def start_server(path: str = "/test", timeout: float = START_TIMEOUT) -> RtspServer:
     """Start gst-rtsp-server on 127.0.0.1 (ephemeral port); return once it listens."""
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - RtspServer.stop closes it
-    process = subprocess.Popen(
-        [SYSTEM_PYTHON, str(LAUNCHER), "--path", path],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
+    try:
+        process = subprocess.Popen(
+            [SYSTEM_PYTHON, str(LAUNCHER), "--path", path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    except OSError as exc:
+        stderr.close()
+        raise PeerUnavailable(f"cannot run {SYSTEM_PYTHON}: {exc.strerror or exc}") from None
     server = RtspServer(process, "", stderr)
     assert process.stdout is not None
     deadline = time.monotonic() + timeout

@@ -15,7 +15,7 @@ import pytest
 from mikey.sdp import KeyMgmt, sdp_attribute
 from suts import SutSpecError
 from suts.base import ExchangeParams, Profile, SutFailure
-from suts.rtsp import RtspSut, parse_spec
+from suts.rtsp import RtspSut, from_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFER = b"\x01\x00\x05\x00offered"
@@ -121,3 +121,9 @@ def test_media_test_passes_a_sut_whose_media_is_keyed_by_the_exchange(tmp_path: 
         check=False,
     )
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-2000:]
+
+
+def test_a_peer_that_cannot_start_is_a_one_line_spec_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("suts.rtsp_peer.SYSTEM_PYTHON", "/nonexistent/python3")
+    with pytest.raises(SutSpecError, match="rtsp:gst-rtsp-server cannot start: cannot run"):
+        from_spec("gst-rtsp-server", Profile())
