@@ -76,6 +76,8 @@ class Capabilities:
     """The SUT can report the SRTP master key and salt it derived (srtp_keys)."""
     updates: bool = False
     """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
+    media: bool = False
+    """The SUT sends SRTP media keyed by the CSB it initiated (receive_srtp)."""
     provisionable: bool = True
     """A second instance built with another profile takes that profile (identities,
     keys). False for a fixed device: tests that need other provisioning do not apply."""
@@ -178,6 +180,14 @@ class DecodeResult:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class MediaCapture:
+    """The SRTP and SRTCP packets a SUT sent after an exchange (RFC 3711)."""
+
+    rtp: tuple[bytes, ...]
+    rtcp: tuple[bytes, ...]
+
+
 class SutFailure(Exception):
     """The SUT misbehaved outside the protocol (crashed, hung, broke the interface).
 
@@ -228,6 +238,11 @@ class Sut(ABC):
     @abstractmethod
     def reset(self) -> None:
         """Forget every CSB and replay-cache entry (a fresh SUT)."""
+
+    def receive_srtp(self) -> MediaCapture:
+        """As initiator, after `complete` accepted: start the media of the last CSB and
+        return the SRTP/SRTCP packets the SUT sent (only when capabilities().media)."""
+        raise SutFailure(f"{type(self).__name__} sends no media")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the adapter holds (processes, sockets)."""

@@ -117,7 +117,9 @@ def test_schema_enums_are_the_loaders() -> None:
 
 
 @pytest.mark.skipif(not SHARED_RFC.is_dir(), reason="no ../shared/rfc beside the clone")
-@pytest.mark.parametrize("name", ["rfc3830.txt", "rfc4563.txt", "rfc4650.txt", "rfc4738.txt"])
+@pytest.mark.parametrize(
+    "name", ["rfc3830.txt", "rfc4563.txt", "rfc4567.txt", "rfc4650.txt", "rfc4738.txt"]
+)
 def test_vendored_rfc_is_the_shared_copy(name: str) -> None:
     assert PACKAGE.joinpath("rfc", name).read_bytes() == (SHARED_RFC / name).read_bytes()
 
