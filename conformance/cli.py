@@ -77,6 +77,13 @@ def workers(value: str) -> str:
     raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', got {value!r}")
 
 
+def requirement_id(value: str) -> str:
+    """--requirement: an ID of the catalogs."""
+    if value not in load_catalog():
+        raise argparse.ArgumentTypeError(f"no requirement {value!r} in the catalogs")
+    return value
+
+
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="MIKEY (RFC 3830) conformance suite.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,6 +110,14 @@ def build_parser() -> Parser:
         default=[],
         metavar="ID",
         help="only this test, e.g. 'rfc3830/test_x.py::test_y[z]' (as the report names it)",
+    )
+    run.add_argument(
+        "--requirement",
+        action="append",
+        default=[],
+        metavar="ID",
+        type=requirement_id,
+        help="only the tests citing this requirement, e.g. RFC3830-5.4-replay (repeatable)",
     )
     run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
     expect = run.add_mutually_exclusive_group()
@@ -220,6 +235,8 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
         args += ["--mikey-mode", mode]
     for role in options.role:
         args += ["--mikey-role", role]
+    for requirement in options.requirement:
+        args += ["--mikey-requirement", requirement]
     if options.strict:
         args.append("--mikey-strict")
     if options.show_secrets:

@@ -79,6 +79,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mikey-test", action="append", default=[], help="run only this test ID (or its prefix)"
     )
     group.addoption(
+        "--mikey-requirement",
+        action="append",
+        default=[],
+        help="run only the tests citing this requirement ID",
+    )
+    group.addoption(
         "--mikey-resume",
         action="store_true",
         help="skip the tests the --mikey-journal already holds a result of",
@@ -132,6 +138,7 @@ def pytest_collection_modifyitems(
     modes = set(config.getoption("--mikey-mode"))
     roles = set(config.getoption("--mikey-role"))
     tests = config.getoption("--mikey-test")
+    cited = set(config.getoption("--mikey-requirement"))
     done = _finished_tests(config)
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
@@ -157,6 +164,7 @@ def pytest_collection_modifyitems(
         _expect(item, test_id)
         selected = (not modes or mode in modes) and (not roles or role in roles)
         selected = selected and _chosen(test_id, tests) and test_id not in done
+        selected = selected and (not cited or bool(cited & set(requirement_ids(item))))
         (keep if selected else drop).append(item)
     _check_expectations(config, suite)
     if drop:

@@ -21,6 +21,7 @@ RUN_OPTIONS = (
     "mode",
     "role",
     "test",
+    "requirement",
     "strict",
     "show_secrets",
     "profile",

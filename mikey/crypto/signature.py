@@ -33,6 +33,10 @@ HASHES: dict[str, type[hashes.HashAlgorithm]] = {"SHA-1": hashes.SHA1, "SHA-256"
 
 DEFAULT_HASH = "SHA-1"
 
+RSA_SIGN_TYPES = (SignType.RSA_PKCS1_1_5, SignType.RSA_PSS)
+"""The S types this module signs with: RSA, the certificate-based modes' (RFC 3830 Table
+6.5). ECCSI (S type 2, RFC 6509 4.3) is MIKEY-SAKKE's, in mikey/crypto/eccsi.py."""
+
 
 def _hash(name: str) -> hashes.HashAlgorithm:
     try:

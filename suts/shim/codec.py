@@ -115,13 +115,18 @@ def id_from_json(obj: Any, what: str) -> Id:
 
 
 def profile_to_json(profile: Profile) -> JsonObject:
+    """The profile as the SUT's process gets it. A profile without public-key material
+    carries the suite's test PKI (conformance/testpki.py), the one the reference side
+    uses, so both sides of a PK, DH or RSA-R exchange hold the same credentials."""
+    from conformance.testpki import pk_material  # made once per process, like the builtin's
+
     return {
         "psk": b64(profile.psk),
         "id_initiator": id_to_json(profile.id_initiator),
         "id_responder": id_to_json(profile.id_responder),
         "max_skew": profile.max_skew,
         "sakke": profile.sakke.to_json(),
-        **({"pk": profile.pk.to_json()} if profile.pk is not None else {}),
+        "pk": pk_material(profile).to_json(),
     }
 
 

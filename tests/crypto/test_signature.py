@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from mikey.crypto import CryptoError, IntegrityError
 from mikey.crypto.envelope import EnvelopeScheme, envelope_decrypt, envelope_encrypt
-from mikey.crypto.signature import signature_sign, signature_verify
+from mikey.crypto.signature import RSA_SIGN_TYPES, signature_sign, signature_verify
 from mikey.wire import SignType
 
 DATA = b"\x01\x02\x00\x00 the message but its signature field"
@@ -20,7 +20,7 @@ def key(n: int = 0) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.mark.parametrize("s_type", list(SignType), ids=lambda s: s.name)
+@pytest.mark.parametrize("s_type", list(RSA_SIGN_TYPES), ids=lambda s: s.name)
 @pytest.mark.parametrize("hash_name", ["SHA-1", "SHA-256"])
 def test_signature_round_trip(s_type: SignType, hash_name: str) -> None:
     sig = signature_sign(s_type, key(), DATA, hash_name)
@@ -28,7 +28,7 @@ def test_signature_round_trip(s_type: SignType, hash_name: str) -> None:
     assert signature_verify(s_type, key().public_key(), DATA, sig, hash_name)
 
 
-@pytest.mark.parametrize("s_type", list(SignType), ids=lambda s: s.name)
+@pytest.mark.parametrize("s_type", list(RSA_SIGN_TYPES), ids=lambda s: s.name)
 def test_signature_refuses_other_bytes_keys_types_and_hashes(s_type: SignType) -> None:
     sig = signature_sign(s_type, key(), DATA)
     other_type = SignType.RSA_PSS if s_type == SignType.RSA_PKCS1_1_5 else SignType.RSA_PKCS1_1_5

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from mikey.crypto.signature import RSA_SIGN_TYPES
 from mikey.wire import (
     DataType,
     ErrorNo,
@@ -22,7 +23,7 @@ from tests.srtp.helpers import round_trip
 
 
 @pytest.mark.parametrize("initiator_rand", [True, False])
-@pytest.mark.parametrize("s_type", list(SignType), ids=lambda s: s.name)
+@pytest.mark.parametrize("s_type", list(RSA_SIGN_TYPES), ids=lambda s: s.name)
 def test_exchange_keys_interoperate_in_libsrtp(initiator_rand: bool, s_type: SignType) -> None:
     initiator, responder = make(initiator_rand=initiator_rand, s_type=s_type)
     i_message = initiator.start()

@@ -51,7 +51,8 @@ def test_suite_with_control_channel_gives_the_builtin_verdicts(
     assert decoder and all(r["verdict"] == "not-applicable" for r in decoder)
     psk = {t for t, r in net.items() if r["mode"] == "PSK"}
     assert psk == {t for t, r in builtin.items() if r["mode"] == "PSK"}
-    assert all(net[t]["verdict"] == "pass" for t in psk), "PSK tests not applicable over udp"
+    passed = {t for t in psk if builtin[t]["verdict"] == "pass"}
+    assert all(net[t]["verdict"] == "pass" for t in passed), "PSK tests not applicable over udp"
     log = server.text()
     assert "PSK_INIT" in log and "initiator accepted" in log and "stopped" in log
 

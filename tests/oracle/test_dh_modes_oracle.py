@@ -11,7 +11,8 @@ import pytest
 
 from conformance.oracle.compare import CrossCheck, cross_check
 from conformance.oracle.tshark import OracleUnavailable, tshark_path
-from mikey.wire import DecodeError, DhGroup, SignType, decode_message
+from mikey.crypto.signature import RSA_SIGN_TYPES
+from mikey.wire import DecodeError, DhGroup, decode_message
 from tests.oracle.dh_corpus import dh_modes_corpus
 
 CORPUS = dh_modes_corpus()
@@ -31,7 +32,7 @@ def test_the_corpus_has_both_modes_and_their_errors() -> None:
     kinds = {decode_message(data).hdr.data_type.name for data in CORPUS.values()}
     assert kinds == {"DHHMAC_INIT", "DHHMAC_RESP", "DH_INIT", "DH_RESP", "ERROR"}
     per_mode = len(DhGroup) * 2 * 6  # groups x ID choices x (3 messages + 3 answers)
-    assert len(CORPUS) == per_mode + per_mode * len(SignType) + 4
+    assert len(CORPUS) == per_mode + per_mode * len(RSA_SIGN_TYPES) + 4
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
