@@ -257,6 +257,15 @@ def built() -> dict[str, Message]:
                 sign(),
             ),
         ),
+        # RFC 4738 3.1: I_MESSAGE = HDR, T, [RAND], [IDi|CERTi], [IDr], {SP}, SIGNi
+        "rsa-r-i-message": Message(
+            header(DataType.RSA_R_INIT), (T_NTP, RAND, ID_I, cert, ID_R, srtp_policy(), sign())
+        ),
+        # R_MESSAGE = HDR, [GenExt(CSB_ID)], T, [RAND], [IDr|CERTr], [SP], KEMAC, PKE, SIGNr
+        "rsa-r-r-message": Message(
+            header(DataType.RSA_R_RESP),
+            (T_NTP, ID_R, cert, srtp_policy(), kemac(EncrAlg.AES_CM_128), pke, sign()),
+        ),
         # RFC 4650 3: I_message = HDR, T, RAND, [IDi], IDr, {SP}, DHi, KEMAC (no Encr data, 4.2)
         "dhhmac-i-message": Message(
             header(DataType.DHHMAC_INIT),
