@@ -277,7 +277,9 @@ def evidence(request: pytest.FixtureRequest) -> Evidence:
 
 
 _FAILURES = (AssertionError, SutFailure)
-"""What a test raises when the SUT fails it; anything else is a harness error."""
+"""What a test raises when the SUT fails it; anything else is a harness error. A
+SutFailure is the SUT's fault in every phase (a shim that dies in the fixture's reset()
+too); an AssertionError only in the test itself."""
 
 
 def _verdict(
@@ -296,6 +298,8 @@ def _verdict(
     text = str(exc.value) if exc is not None else str(report.longrepr)
     if expected and when == "call" and exc is None:  # strict xfail: XPASS
         return "unexpected-pass", "passed, but the expectations file lists it as a deviation"
+    if exc is not None and isinstance(exc.value, SutFailure):  # the SUT, in any phase
+        return "fail", text.strip()
     if when == "call" and exc is not None and isinstance(exc.value, _FAILURES):
         return "fail", text.strip() or "assertion failed"
     return "error", f"{when}: {exc.typename if exc else 'error'}: {text}".strip()

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+)
 
+from conformance.testpki import pk_material
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
 from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, ProtType
@@ -34,11 +41,6 @@ PARAMS = ExchangeParams(
 @pytest.mark.parametrize(
     ("value", "to_json", "from_json"),
     [
-        (
-            Profile(psk=b"k" * 20, id_responder=Id(IdType.NAI, b"bob"), max_skew=5),
-            codec.profile_to_json,
-            codec.profile_from_json,
-        ),
         (PARAMS, codec.params_to_json, codec.params_from_json),
         (ExchangeParams(), codec.params_to_json, codec.params_from_json),
         (Reply(b"\x01\x02", None, "x"), codec.reply_to_json, codec.reply_from_json),
@@ -63,6 +65,23 @@ PARAMS = ExchangeParams(
 )
 def test_round_trip(value: Any, to_json: Any, from_json: Any) -> None:
     assert from_json(through_json(to_json(value))) == value
+
+
+def test_a_profile_travels_with_the_test_pki_when_it_brings_none() -> None:
+    """The SUT's process must hold the credentials the reference side uses (testpki)."""
+    profile = Profile(psk=b"k" * 20, id_responder=Id(IdType.NAI, b"bob"), max_skew=5)
+    back = codec.profile_from_json(through_json(codec.profile_to_json(profile)))
+    assert replace(back, pk=None) == profile
+    sent, used = back.pk, pk_material(profile)
+    assert sent is not None
+    assert sent.trust_anchors == used.trust_anchors and sent.envelope == used.envelope
+    for got, want in ((sent.initiator, used.initiator), (sent.responder, used.responder)):
+        assert got.chain == want.chain
+        assert got.key is not None and want.key is not None
+        same_key = got.key.private_bytes(
+            Encoding.DER, PrivateFormat.PKCS8, NoEncryption()
+        ) == want.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+        assert same_key, "the private key changed on the way"
 
 
 def test_a_code_that_is_no_member_travels_as_a_number() -> None:
