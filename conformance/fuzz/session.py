@@ -61,7 +61,9 @@ class ChannelOutbox:
         self.subtests = subtests
 
     def send(self, key: str, doc: dict[str, Any]) -> None:
-        with self.subtests.test(MESSAGE, **{key: json.dumps(doc)}):
+        # The document rides in the subtest's message: pytest 9.2 and xdist pass the
+        # message through as it is, but replace keyword values by their repr.
+        with self.subtests.test(f"{MESSAGE} {json.dumps({key: doc})}"):
             pass
 
     def progress(self, doc: dict[str, Any]) -> None:
@@ -80,12 +82,13 @@ class Controller:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         context = getattr(report, "context", None)  # a subtest report's
-        if context is not None and context.msg == MESSAGE:
-            kwargs = context.kwargs
-            if PROGRESS_KEY in kwargs:
-                self.outbox.progress(json.loads(kwargs[PROGRESS_KEY]))
-            if FINDING_KEY in kwargs:
-                self.outbox.finding(json.loads(kwargs[FINDING_KEY]))
+        head, _, body = (getattr(context, "msg", None) or "").partition(" ")
+        if context is not None and head == MESSAGE:
+            message = json.loads(body)
+            if PROGRESS_KEY in message:
+                self.outbox.progress(message[PROGRESS_KEY])
+            if FINDING_KEY in message:
+                self.outbox.finding(message[FINDING_KEY])
         elif report.failed:  # a harness error: the worker's traceback
             node = getattr(report, "node", None)  # set by xdist on the controller
             name = node.workerinput["workerid"] if node is not None else worker_name()[0]
