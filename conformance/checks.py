@@ -8,12 +8,14 @@ capabilities leave out makes a codec test not applicable, never failed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 import pytest
 
 from conformance.evidence import Evidence
 from conformance.plugin import NOT_APPLICABLE
+from mikey.srtp import SrtpKeys
 from mikey.wire import DecodeError, decode_message
 from mikey.wire.message import SPEC_BY_CLASS
 from mikey.wire.payloads import (
@@ -27,7 +29,7 @@ from mikey.wire.payloads import (
     Verification,
 )
 from mikey.wire.registry import DataType, EncrAlg, ErrorNo, PayloadType
-from suts.base import CodecCapabilities, DecodeResult, Reply, Sut
+from suts.base import CodecCapabilities, DecodeResult, Reply, Role, Sut
 
 
 def strict_decode(data: bytes, what: str) -> Message:
@@ -166,3 +168,19 @@ def waive_unimplemented_refusal(sut: Sut, msg: Message, result: DecodeResult) ->
             f"{caps.name}'s decoder does not read {'; '.join(lacking)}, "
             f"and refuses the message ({result.detail or 'no detail'})"
         )
+
+
+def check_srtp_keys(
+    sut: Sut,
+    role: Role,
+    reference: Callable[[int], SrtpKeys],
+    cs_ids: Iterable[int],
+    evidence: Evidence,
+) -> None:
+    """The SUT's SRTP master key and salt (as `role`) are the reference's for every crypto
+    session. The keys go to the evidence as secrets, never into the assertion message."""
+    for cs_id in cs_ids:
+        ours, theirs = reference(cs_id), sut.srtp_keys(role, cs_id)
+        evidence.secret(f"cs {cs_id}: reference {ours}, SUT {theirs}")
+        same = theirs == ours  # not in the assert: the keys stay out of the report
+        assert same, f"crypto session {cs_id}: SRTP keys differ from the reference"
