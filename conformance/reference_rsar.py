@@ -13,10 +13,20 @@ from typing import Any
 
 from conformance.reference import HarnessError, environment
 from mikey.modes.base import Outcome, Reply
+from mikey.modes.pk_common import sealed_kemac
+from mikey.modes.psk_common import message_keys
 from mikey.modes.rsar_common import RsaRSettings, sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
-from mikey.wire import Message, Payload, Rand, decode_message
+from mikey.wire import (
+    Kemac,
+    Message,
+    Payload,
+    Rand,
+    Timestamp,
+    decode_message,
+    encode_key_data_with_id,
+)
 from suts.base import ExchangeParams, Profile, Role
 from suts.builtin import pk_settings_for
 
@@ -73,6 +83,23 @@ class RsaRReferenceResponder:
         msg = replace(decode_message(r_message), payloads=payloads)
         key = self.pk.credential.private_key()
         return sign_r_message(msg, i_message, self.pk.s_type, key, self.pk.hash_name)
+
+    def without_rand(self, r_message: bytes) -> bytes:
+        """The R_MESSAGE without RAND, re-signed, its KEMAC sealed anew under keys derived
+        with an empty RAND (RFC 3830 4.1.4): the one keying left when no side sent RAND, so
+        only the RAND rule (4738 3.7) stands between a SUT and the TGK."""
+        csb, env_key, id_r = self.peer.last_csb, self.peer.last_env_key, self.pk.transport.id_r
+        if csb is None or env_key is None or id_r is None:
+            raise HarnessError("no R_MESSAGE made yet")
+        msg = decode_message(r_message)
+        old, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
+        keys = message_keys(env_key, csb.csb_id, b"", old.encr_alg, old.mac_alg)
+        plain = encode_key_data_with_id(id_r, csb.key_data)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, t, plain)
+        payloads = tuple(
+            kemac if isinstance(p, Kemac) else p for p in msg.payloads if not isinstance(p, Rand)
+        )
+        return self.resigned(r_message, payloads)
 
     def with_extra_rand(self, r_message: bytes) -> bytes:
         """The R_MESSAGE with a RAND of its own after T, re-signed (4738 3.7)."""

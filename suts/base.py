@@ -85,6 +85,10 @@ class Capabilities:
     """What its encoder writes (the decoder role's `encode`)."""
     decoder: CodecCapabilities = CodecCapabilities()
     """What its decoder reads (the decoder role's `decode`)."""
+    rand_optional: bool = False
+    """As RSA-R initiator it leaves RAND out of the I_MESSAGE when the exchange's
+    `initiator_rand` is False (RFC 4738 3.4: RAND there is a SHOULD). False: the tests
+    that need an I_MESSAGE without RAND do not apply."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ class ExchangeParams:
     include_ids: bool = True
     dh_group: DhGroup = DhGroup.OAKLEY_5
     """The DH group an initiator chooses (DH, DH-HMAC; RFC 3830 Table 6.4)."""
+    initiator_rand: bool = True
+    """Whether an RSA-R initiator sends RAND in its I_MESSAGE (RFC 4738 3.4 SHOULD; without
+    it the responder's RAND keys the CSB, 3.5, 3.6). Honoured when `rand_optional`."""
 
 
 @dataclass(frozen=True)

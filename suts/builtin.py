@@ -109,6 +109,7 @@ class BuiltinSut(Sut):
             key_types=frozenset(KeyType),
             exports_keys=True,
             updates=True,
+            rand_optional=True,
         )
 
     def environment(self) -> Environment:

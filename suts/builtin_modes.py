@@ -7,7 +7,7 @@ and one BINDINGS entry; mutants swap a machine class in with `bindings_with`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from mikey.modes import base as modes
@@ -162,10 +162,12 @@ def pk_settings_for(
 
 def rsar_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
     """RSA-R (RFC 4738) for the party playing `role`: the PK settings; the initiator's are
-    RSA-R's own (RsaRSettings)."""
-    return pk_settings_for(
-        profile, params, role, RsaRSettings if role is Role.INITIATOR else PkSettings
-    )
+    RSA-R's own (RsaRSettings), with or without its RAND (3.4) as the params ask."""
+    if role is not Role.INITIATOR:
+        return pk_settings_for(profile, params, role)
+    settings = pk_settings_for(profile, params, role, RsaRSettings)
+    assert isinstance(settings, RsaRSettings)
+    return replace(settings, initiator_rand=params.initiator_rand)
 
 
 def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhSettings:

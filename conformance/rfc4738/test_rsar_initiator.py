@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from conformance.checks import check_srtp_keys, strict_decode
+from conformance.checks import check_srtp_keys, not_applicable, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference import initiate
 from conformance.reference_rsar import RSA_R, RsaRReferenceResponder
@@ -23,16 +23,27 @@ from mikey.wire import (
     Timestamp,
     decode_message,
 )
-from suts.base import Profile, Role, Sut
+from suts.base import ExchangeParams, Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("RSA-R"), pytest.mark.role("initiator")]
 
 
+def without_rand(sut: Sut) -> ExchangeParams:
+    """The params of an I_MESSAGE without RAND (3.4), where the SUT can leave it out."""
+    if not sut.capabilities().rand_optional:
+        not_applicable("the SUT cannot leave RAND out of its I_MESSAGE (rand_optional)")
+    return replace(RSA_R, initiator_rand=False)
+
+
 def answered(
-    sut: Sut, profile: Profile, evidence: Evidence
+    sut: Sut, profile: Profile, evidence: Evidence, params: ExchangeParams = RSA_R
 ) -> tuple[RsaRReferenceResponder, bytes]:
+    i_message = initiate(sut, params, evidence)
+    if not params.initiator_rand:
+        has_rand = strict_decode(i_message, "the I_MESSAGE").first(Rand) is not None
+        assert not has_rand, "RAND in the I_MESSAGE, though the SUT declares rand_optional"
     ref = RsaRReferenceResponder(profile)
-    reply = ref.take(initiate(sut, RSA_R, evidence))
+    reply = ref.take(i_message)
     assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
     assert reply.message is not None
     return ref, reply.message
@@ -61,11 +72,14 @@ def test_unicast_i_message_carries_rand(sut: Sut, profile: Profile, evidence: Ev
 
 
 @pytest.mark.requirement("RFC4738-3.6-signr", "RFC4738-3.6-kemac", "RFC3830-4.1.3-tek-derivation")
+@pytest.mark.parametrize("initiator_rand", [True, False], ids=["rand-in-i", "no-rand-in-i"])
 def test_takes_the_tgk_and_derives_the_reference_srtp_keys(
-    sut: Sut, profile: Profile, evidence: Evidence
+    sut: Sut, profile: Profile, evidence: Evidence, initiator_rand: bool
 ) -> None:
-    """A valid R_MESSAGE is taken; the SRTP keys equal the reference responder's."""
-    ref, r_message = answered(sut, profile, evidence)
+    """A valid R_MESSAGE is taken; the SRTP keys equal the reference responder's. Without
+    RAND in the I_MESSAGE, the R_MESSAGE's RAND keys the CSB (3.5, 3.6)."""
+    params = RSA_R if initiator_rand else without_rand(sut)
+    ref, r_message = answered(sut, profile, evidence, params)
     outcome = sut.complete(evidence.to_sut("R_MESSAGE", r_message))
     assert outcome.accepted, f"the SUT rejects a valid R_MESSAGE: {outcome.detail}"
     if not sut.capabilities().exports_keys:
@@ -99,6 +113,17 @@ def test_discards_an_r_message_with_a_second_rand(
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (RAND)", ref.with_extra_rand(reply.message)))
     assert not outcome.accepted, "the SUT took an R_MESSAGE with a second RAND (3.7)"
+
+
+@pytest.mark.requirement("RFC4738-3.7-discard-no-rand")
+def test_discards_an_r_message_without_rand_when_it_sent_none(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """Neither the I_MESSAGE nor the R_MESSAGE has RAND; the R_MESSAGE is otherwise valid
+    (re-signed, its KEMAC keyed with an empty RAND): it is discarded (3.7)."""
+    ref, r_message = answered(sut, profile, evidence, without_rand(sut))
+    outcome = sut.complete(evidence.to_sut("R_MESSAGE (no RAND)", ref.without_rand(r_message)))
+    assert not outcome.accepted, "the SUT took an R_MESSAGE without RAND after sending none (3.7)"
 
 
 @pytest.mark.requirement("RFC4738-3.7-discard-sp")

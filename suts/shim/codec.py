@@ -193,6 +193,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         "policies": None if policies is None else [policy_to_json(sp) for sp in policies],
         "include_ids": params.include_ids,
         "dh_group": code(params.dh_group),
+        "initiator_rand": params.initiator_rand,
     }
 
 
@@ -221,6 +222,7 @@ def params_from_json(obj: Any) -> ExchangeParams:
             if "dh_group" in body
             else {}
         ),
+        initiator_rand=expect(body.get("initiator_rand", True), bool, "params.initiator_rand"),
     )
 
 
@@ -299,6 +301,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "exports_keys": caps.exports_keys,
         "updates": caps.updates,
         "provisionable": caps.provisionable,
+        "rand_optional": caps.rand_optional,
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
     }
@@ -339,7 +342,7 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     for key, cls in (("encr_algs", EncrAlg), ("mac_algs", MacAlg), ("key_types", KeyType)):
         if key in body:
             optional[key] = codes_from(cls, body[key], f"capabilities.{key}")
-    for key in ("exports_keys", "updates", "provisionable"):
+    for key in ("exports_keys", "updates", "provisionable", "rand_optional"):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")
     for key in ("encoder", "decoder"):

@@ -123,6 +123,21 @@ def rsar_takes_a_second_rand(profile: Profile) -> Sut:
     return with_initiator(profile, _TakesSecondRand)
 
 
+class _TakesNoRand(RsaRInitiator):
+    def check_rand(self, msg: Message, sent: Message) -> None:
+        if msg.first(Rand) is not None and sent.first(Rand) is not None:
+            super().check_rand(msg, sent)  # still drops a second RAND
+
+    def _rand(self, msg: Message, sent: Message) -> bytes:
+        rand = sent.first(Rand) or msg.first(Rand)
+        return rand.rand if rand is not None else b""  # no RAND: keys the CSB without one
+
+
+@mutant("RFC4738-3.7-discard-no-rand", "RSA-R initiator: takes an R_MESSAGE when no side sent RAND")
+def rsar_takes_no_rand(profile: Profile) -> Sut:
+    return with_initiator(profile, _TakesNoRand)
+
+
 class _TakesAnyPolicy(RsaRInitiator):
     def check_policies(self, msg: Message, sent: Message) -> None:
         return None

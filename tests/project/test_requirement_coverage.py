@@ -31,10 +31,6 @@ KNOWN_GAPS = {
     "RFC3830-6.3-no-cache": ENVELOPE_CACHE,
     "RFC3830-6.3-cache": ENVELOPE_CACHE,
     "RFC3830-6.3-cache-for-csb": ENVELOPE_CACHE,
-    "RFC4738-3.7-discard-no-rand": (
-        "the SUT interface has no exchange parameter that makes a SUT initiator leave RAND "
-        "out, so the case the rule is about cannot be set up"
-    ),
     "RFC4738-3.8-url-cert": (
         "the reference does not fetch certificates given by URL (CERT type X.509v3 URL); "
         "it answers Invalid Cert"

@@ -35,6 +35,7 @@ PARAMS = ExchangeParams(
     cs_map=(SrtpIdEntry(1, 0xDEADBEEF, 7),),
     policies=(SecurityPolicy(1, ProtType.SRTP, (PolicyParam(0, b"\x01"),)),),
     include_ids=False,
+    initiator_rand=False,
 )
 
 
@@ -57,7 +58,9 @@ PARAMS = ExchangeParams(
         ),
         (SrtpKeys(b"k" * 16, b"s" * 14), codec.keys_to_json, codec.keys_from_json),
         (
-            Capabilities("x", frozenset({"PSK"}), frozenset(Role), exports_keys=True),
+            Capabilities(
+                "x", frozenset({"PSK"}), frozenset(Role), exports_keys=True, rand_optional=True
+            ),
             codec.capabilities_to_json,
             codec.capabilities_from_json,
         ),
