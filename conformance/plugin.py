@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance import expectations
+from conformance.cert_server import CertServer, cert_server
 from conformance.evidence import Evidence
 from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
 
@@ -267,6 +268,13 @@ def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
         pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not play the {role} role")
     sut_session.reset()
     return sut_session
+
+
+@pytest.fixture(scope="session")
+def certificates() -> Iterator[CertServer]:
+    """The suite's HTTP server of certificates by URL (RFC 4738 3.8), started on first use."""
+    with cert_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from mikey.wire import (
 from suts.base import ExchangeParams, Profile, Sut
 from suts.base import Reply as SutReply
 from suts.builtin import settings_for
+from suts.cert_fetch import HttpCertFetcher
 
 ByteMutation = Callable[[bytes], bytes]
 
@@ -53,8 +54,13 @@ def exchange_params(**changes: object) -> ExchangeParams:
 
 
 def environment(profile: Profile, clock_offset: float = 0.0) -> Environment:
-    """The reference side's clock (real time, shifted by `clock_offset` seconds)."""
-    return Environment(clock=lambda: time.time() + clock_offset, max_skew=profile.max_skew)
+    """The reference side's clock (real time, shifted by `clock_offset` seconds), and its
+    fetcher of the certificates X.509v3 URL CERTs name (RFC 4738 3.8; suts.cert_fetch)."""
+    return Environment(
+        clock=lambda: time.time() + clock_offset,
+        max_skew=profile.max_skew,
+        fetch=HttpCertFetcher.from_environment(),
+    )
 
 
 def send_to_responder(sut: Sut, ref: ReferenceInitiator, data: bytes, ev: Evidence) -> SutReply:

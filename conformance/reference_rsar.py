@@ -68,8 +68,8 @@ class RsaRReferenceInitiator:
 class RsaRReferenceResponder:
     """The reference RSA-R responder, plus re-signed forgeries of its R_MESSAGE."""
 
-    def __init__(self, profile: Profile) -> None:
-        self.pk = pk_settings_for(profile, RSA_R, Role.RESPONDER)
+    def __init__(self, profile: Profile, **changes: Any) -> None:
+        self.pk = replace(pk_settings_for(profile, RSA_R, Role.RESPONDER), **changes)
         self.peer = RsaRResponder(self.pk, environment(profile))
 
     def take(self, message: bytes) -> Reply:

@@ -4,8 +4,9 @@ What a party checks of a peer's certificate, in this order, and the Table 6.12
 number (RFC 3830 6.12) each failure is reported with:
 
   load (DER, 6.7: "included as a bytes string using DER encoding")  -> Invalid Cert
-  type (Table 6.7.b: X.509v3 URL is not fetched; Sign-only / Encr-only
-        certificates serve only that use)                           -> Invalid Cert
+  type (Table 6.7.b: Sign-only / Encr-only certificates serve only
+        that use; X.509v3 URL only where the party fetches, below)   -> Invalid Cert
+  fetch (X.509v3 URL: the DER the URL names, RFC 4738 3.8)           -> Invalid Cert
   validity period at the party's clock (X.509, RFC 5280 4.1.2.5)     -> Invalid Cert
   key usage (RFC 5280 4.2.1.3: digitalSignature to sign,
         keyEncipherment to carry an envelope key)                    -> Invalid Cert
@@ -23,6 +24,13 @@ uniformResourceIdentifier of the certificate's subjectAltName; an NAI
 ("user@realm", RFC 4282) must equal an rfc822Name there. The subject DN is
 not consulted (RFC 5280 4.2.1.6 puts such identities in subjectAltName).
 
+X.509v3 URL (Table 6.7.b) names the certificate instead of carrying it; RSA-R
+makes it "the default method" that "MUST be implemented" (RFC 4738 3.8), with
+HTTP URLs (RFC 2585) serving the DER (application/pkix-cert). The library does
+no I/O: a party fetches through the `Fetch` it is given (its Environment's),
+which returns the resource's bytes or raises FetchError; a certificate fetched
+is then checked like one carried.
+
 Chain validation is `cryptography`'s (cryptography.x509.verification): the
 Web PKI profile for the CA certificates, and no extension policy on the end
 entity beyond the key usage checked here (MIKEY defines no extended key usage).
@@ -31,7 +39,7 @@ entity beyond the key usage checked here (MIKEY defines no extended key usage).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -51,6 +59,14 @@ class CertificateError(Exception):
         super().__init__(reason)
         self.error = error
         self.reason = reason
+
+
+class FetchError(Exception):
+    """A URL's resource could not be had (the one line says why)."""
+
+
+Fetch = Callable[[str], bytes]
+"""Fetches the resource a URL names (an X.509v3 URL CERT's, RFC 4738 3.8); FetchError if not."""
 
 
 class Usage(StrEnum):
@@ -81,10 +97,16 @@ def der_of(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(Encoding.DER)
 
 
-def certificates_of(payloads: Sequence[Cert], usage: Usage) -> tuple[x509.Certificate, ...]:
-    """The certificates of a message's CERT payloads, in order (the end entity first, 6.7)."""
+def certificates_of(
+    payloads: Sequence[Cert], usage: Usage, fetch: Fetch | None = None
+) -> tuple[x509.Certificate, ...]:
+    """The certificates of a message's CERT payloads, in order (the end entity first, 6.7);
+    X.509v3 URL ones fetched with `fetch` (None: the party fetches nothing)."""
     certs = []
     for payload in payloads:
+        if payload.cert_type == CertType.X509V3_URL and fetch is not None:
+            certs.append(fetched_certificate(payload.data, fetch))
+            continue
         if payload.cert_type not in CERT_TYPES[usage]:
             raise CertificateError(
                 ErrorNo.INVALID_CERT,
@@ -92,6 +114,23 @@ def certificates_of(payloads: Sequence[Cert], usage: Usage) -> tuple[x509.Certif
             )
         certs.append(load_certificate(payload.data))
     return tuple(certs)
+
+
+def fetched_certificate(url: bytes, fetch: Fetch) -> x509.Certificate:
+    """The certificate an X.509v3 URL CERT names: its DER, fetched (RFC 4738 3.8)."""
+    try:
+        text = bytes(url).decode("ascii")
+    except UnicodeDecodeError:
+        raise CertificateError(
+            ErrorNo.INVALID_CERT, f"CERT URL {bytes(url)[:60]!r} is not ASCII (RFC 3986 2)"
+        ) from None
+    try:
+        der = fetch(text)
+    except FetchError as exc:
+        raise CertificateError(
+            ErrorNo.INVALID_CERT, f"CERT URL {text[:80]}: {exc} (RFC 4738 3.8)"
+        ) from None
+    return load_certificate(der)
 
 
 def check_validity(cert: x509.Certificate, at: datetime) -> None:

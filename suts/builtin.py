@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mikey.modes.base import Environment
+from mikey.pki import Fetch
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
     DecodeError,
@@ -54,6 +55,7 @@ from suts.builtin_modes import (
     sakke_settings_for,
     settings_for,
 )
+from suts.cert_fetch import HttpCertFetcher
 
 __all__ = [
     "BINDINGS",
@@ -94,6 +96,8 @@ class BuiltinSut(Sut):
     """The reference initiators, responders and codec behind the SUT interface."""
 
     bindings: Mapping[str, ModeBinding] = field(default_factory=lambda: dict(BINDINGS))
+    cert_fetch: Fetch | None = field(default_factory=HttpCertFetcher.from_environment)
+    """How it fetches the certificates X.509v3 URL CERTs name (RFC 4738 3.8; cert_fetch)."""
     _initiator: InitiatorMachine | None = field(default=None, init=False)
     _responders: dict[str, ResponderMachine] = field(default_factory=dict, init=False)
     _responder: ResponderMachine | None = field(default=None, init=False)
@@ -113,8 +117,8 @@ class BuiltinSut(Sut):
         )
 
     def environment(self) -> Environment:
-        """The SUT's clock, randomness and skew window (the real clock)."""
-        return Environment(max_skew=self.profile.max_skew)
+        """The SUT's clock, randomness, skew window and fetcher (the real clock)."""
+        return Environment(max_skew=self.profile.max_skew, fetch=self.cert_fetch)
 
     def initiate(self, params: ExchangeParams) -> bytes:
         binding = self._binding(params)

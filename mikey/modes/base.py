@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mikey.ntp import NTP_TYPES, later, ntp_from_unix, unix_from_ntp
+from mikey.pki import Fetch
 from mikey.wire.payloads import Timestamp
 from mikey.wire.registry import TS_VALUE_LENGTH, ErrorNo, TsType
 
@@ -22,12 +23,15 @@ class Environment:
 
     `clock` returns Unix seconds (UTC); `random(n)` returns n random bytes and
     MUST be cryptographically secure (RFC 3830 4.2.2); `max_skew` is the
-    allowable clock skew in seconds, "set by the local policy" (5.3, 5.4).
+    allowable clock skew in seconds, "set by the local policy" (5.3, 5.4);
+    `fetch` gets the certificate an X.509v3 URL CERT names (RFC 4738 3.8;
+    mikey.pki), None: the party fetches nothing and such a CERT is Invalid Cert.
     """
 
     clock: Callable[[], float] = time.time
     random: Callable[[int], bytes] = os.urandom
     max_skew: float = 300.0
+    fetch: Fetch | None = None
     _last: dict[TsType, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def timestamp(self, ts_type: TsType = TsType.NTP_UTC) -> Timestamp:

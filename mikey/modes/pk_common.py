@@ -85,6 +85,9 @@ class PkSettings:
     send_cert: bool = True
     send_chash: bool = True
     accepted_s_types: frozenset[SignType] = field(default_factory=lambda: frozenset(SignType))
+    cert_urls: tuple[str, ...] = ()
+    """URLs naming the own chain's certificates: CERT payloads of type X.509v3 URL (Table
+    6.7.b; RFC 4738 3.8's default in RSA-R) in place of the DER."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "anchors", tuple(self.anchors))
@@ -92,7 +95,9 @@ class PkSettings:
             raise ValueError("the envelope key is 16 to 64 bytes here (4.1.4 takes any length)")
 
     def cert_payloads(self) -> tuple[Cert, ...]:
-        """CERTi: the own chain, one CERT payload per certificate (6.7)."""
+        """CERTi: the own chain, one CERT payload per certificate (6.7), or per URL."""
+        if self.cert_urls:
+            return tuple(Cert(CertType.X509V3_URL, url.encode("ascii")) for url in self.cert_urls)
         return tuple(Cert(CertType.X509V3, der_of(c)) for c in self.credential.chain)
 
 

@@ -21,6 +21,11 @@ Readings:
   one that no message carries adds nothing, so both sides agree on the bytes.
 - The RAND comes from exactly one side in unicast (3.6): from the I_MESSAGE
   when it has one (3.4 SHOULD), else from the R_MESSAGE.
+- A peer's chain is its CERT payloads (an X.509v3 URL one, "the default method
+  in RSA-R mode", fetched through the Environment's fetch, 3.8), else the chain
+  known beforehand (3.4, 3.6: the peer "can obtain the certificate in some
+  other manner"). It is had once per message: the signature, the identity and
+  the envelope key all rest on the one certificate fetched.
 - Group mode (3.2: GenExt(CSB_ID), responder's RAND always) is not implemented.
 """
 
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
     PrivateKeyTypes,
@@ -35,10 +41,41 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 
 from mikey.crypto import CryptoError
 from mikey.crypto.signature import signature_sign, signature_verify
+from mikey.modes.base import Rejection
 from mikey.modes.pk_common import PkSettings, clear_identities
 from mikey.modes.psk_common import verification_trailer
 from mikey.modes.signing import signature_length, unsigned
-from mikey.wire import Id, Message, Sign, SignType, Timestamp, encode_message, payload_offsets
+from mikey.pki import CertificateError, Fetch, Usage, certificates_of
+from mikey.wire import (
+    Cert,
+    Id,
+    Message,
+    Sign,
+    SignType,
+    Timestamp,
+    encode_message,
+    payload_offsets,
+)
+
+
+@dataclass
+class PeerChain:
+    """The peer's certificate chain of the message at hand (module doc), had once."""
+
+    fetch: Fetch | None
+    known: tuple[x509.Certificate, ...] = ()
+    _last: tuple[Message, tuple[x509.Certificate, ...]] | None = None
+
+    def of(self, msg: Message) -> tuple[x509.Certificate, ...]:
+        """`msg`'s CERTs (URLs fetched), else the known chain; Rejection if unusable."""
+        if self._last is not None and self._last[0] is msg:
+            return self._last[1]
+        try:
+            chain = certificates_of(msg.all(Cert), Usage.SIGN, self.fetch) or self.known
+        except CertificateError as exc:
+            raise Rejection(exc.error, exc.reason) from None
+        self._last = (msg, chain)
+        return chain
 
 
 @dataclass(frozen=True)

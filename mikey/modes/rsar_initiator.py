@@ -12,7 +12,8 @@
   check_timestamp   -> Invalid TS ("exactly the same as that received", 3.6)
   check_rand        -> silence (3.7: "MUST silently discard")
   check_policies    -> silence (3.7: a policy not offered "MUST be discarded silently")
-  check_certificate -> Invalid Cert / Invalid ID (CERTr or the known chain, IDr)
+  check_certificate -> Invalid Cert / Invalid ID (CERTr or the known chain, IDr;
+                       an X.509v3 URL CERTr fetched through env.fetch, 3.8)
   verify_signature  -> Auth failure (SIGNr over R_MESSAGE || IDi || IDr || T, 3.6)
   open_envelope     -> Auth failure (PKE = E(PKi, env_key))
   verify_mac        -> Auth failure (the KEMAC MAC, Next payload zero)
@@ -37,11 +38,10 @@ from mikey.modes.csb import Csb
 from mikey.modes.error_message import error_numbers
 from mikey.modes.pk_common import kemac_mac_input
 from mikey.modes.psk_common import message_keys
-from mikey.modes.rsar_common import RsaRSettings, verify_r_message
+from mikey.modes.rsar_common import PeerChain, RsaRSettings, verify_r_message
 from mikey.modes.signing import sign_message, signer_key
-from mikey.pki import CertificateError, Usage, certificates_of, check_identity
+from mikey.pki import CertificateError, check_identity
 from mikey.wire import (
-    Cert,
     CommonHeader,
     DataType,
     DecodeError,
@@ -76,6 +76,8 @@ class RsaRInitiator:
         self.sent: Message | None = None
         self.established: Csb | None = None
         self.keys: KemacKeys | None = None
+        known = settings.peer.chain if settings.peer is not None else ()
+        self.peer_chain = PeerChain(self.env.fetch, known)
 
     @property
     def csb(self) -> Csb | None:
@@ -241,13 +243,7 @@ class RsaRInitiator:
         return self.settings.id_r or msg.first(Id)
 
     def _chain(self, msg: Message) -> tuple[x509.Certificate, ...]:
-        try:
-            chain = certificates_of(msg.all(Cert), Usage.SIGN)
-        except CertificateError as exc:
-            raise Rejection(exc.error, exc.reason) from None
-        if not chain and self.pk.peer is not None:
-            chain = self.pk.peer.chain
-        return chain
+        return self.peer_chain.of(msg)
 
     def _rand(self, msg: Message, sent: Message) -> bytes:
         rand = sent.first(Rand) or msg.first(Rand)

@@ -9,7 +9,8 @@ public-key responder's checks, then builds the R_MESSAGE:
                            [IDr], {SP}, SIGNi", 4738 3.1)
   check_timestamp, check_replay
   check_clear_identities -> Invalid ID (an IDr that is not ours, 4738 3.4)
-  check_certificate     -> Invalid Cert / Invalid ID (CERTi or the known chain)
+  check_certificate     -> Invalid Cert / Invalid ID (CERTi or the known chain; an
+                           X.509v3 URL CERTi fetched through env.fetch, 3.8)
   verify_signature      -> Auth failure (SIGNi, 3.4, RFC 3830 5.2)
   remember              (authenticated: into the replay cache)
   check_csb             -> Unspecified error (a CSB ID in use)
@@ -28,7 +29,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import cached_property
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
 from mikey.crypto.envelope import envelope_encrypt
@@ -38,8 +41,9 @@ from mikey.modes.pk_common import sealed_kemac
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_common import message_keys
 from mikey.modes.responder import Incoming
-from mikey.modes.rsar_common import sign_r_message
-from mikey.pki import CertificateError, Usage, certificates_of, check_key_usage
+from mikey.modes.rsar_common import PeerChain, sign_r_message
+from mikey.modes.signing import signer_key
+from mikey.pki import CertificateError, Usage, check_key_usage
 from mikey.srtp import UnsupportedSrtpPolicy, srtp_profile
 from mikey.wire import (
     Cert,
@@ -104,16 +108,26 @@ class RsaRResponder(PkResponder):
             raise Rejection(ErrorNo.UNSPECIFIED, f"CSB ID {msg.hdr.csb_id:#010x} is in use (6.1)")
         return None
 
+    def check_certificate(self, msg: Message, expected_id: Id | None) -> CertificatePublicKeyTypes:
+        """CERTi (an X.509v3 URL one fetched, 4738 3.8), or the known chain, passes mikey.pki."""
+        return signer_key(self.initiator_chain(msg), self.pk.anchors, self.env, expected_id)
+
     def encryption_key(self, msg: Message) -> CertificatePublicKeyTypes:
         """PKi: the initiator's certified key, which must allow keyEncipherment (4738 3.6)."""
+        chain = self.initiator_chain(msg)
         try:
-            chain = certificates_of(msg.all(Cert), Usage.SIGN)
-            if not chain and self.pk.peer is not None:
-                chain = self.pk.peer.chain
             check_key_usage(chain[0], Usage.ENCRYPT)
         except CertificateError as exc:
             raise Rejection(exc.error, exc.reason) from None
         return chain[0].public_key()
+
+    def initiator_chain(self, msg: Message) -> tuple[x509.Certificate, ...]:
+        """CERTi or the known chain, had once per message (rsar_common.PeerChain)."""
+        return self.peer_chain.of(msg)
+
+    @cached_property
+    def peer_chain(self) -> PeerChain:
+        return PeerChain(self.env.fetch, self.pk.peer.chain if self.pk.peer is not None else ())
 
     def choose_policies(self, msg: Message) -> tuple[SecurityPolicy, ...]:
         """One of the proposed policies that we take, else Invalid SPpar (4738 3.4, 3.5);

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
+from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
+from mikey.modes.rsar_common import PeerChain, RsaRSettings
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
 from mikey.modes.signing import sign_message
 from mikey.pki import Usage, certificates_of
 from mikey.wire import (
     Cert,
+    CertType,
     CommonHeader,
     Id,
     Message,
@@ -110,6 +115,31 @@ def rsar_accepts_replays(profile: Profile) -> Sut:
     return with_responder(profile, _AcceptsReplays)
 
 
+class _NoUrlCerti(RsaRResponder):
+    @cached_property
+    def peer_chain(self) -> PeerChain:
+        return PeerChain(None, self.pk.peer.chain if self.pk.peer is not None else ())
+
+
+@mutant("RFC4738-3.8-url-cert", "RSA-R responder: does not fetch X.509v3 URL CERTs")
+def rsar_responder_without_url_certs(profile: Profile) -> Sut:
+    return with_responder(profile, _NoUrlCerti)
+
+
+class _UrlFallsBackToKnownChain(RsaRResponder):
+    def initiator_chain(self, msg: Message) -> tuple[x509.Certificate, ...]:
+        try:
+            return super().initiator_chain(msg)
+        except Rejection:  # the URL did not give a certificate: the one provisioned will do
+            assert self.pk.peer is not None
+            return self.pk.peer.chain
+
+
+@mutant("RFC4738-3.8-url-cert", "RSA-R responder: a CERTi URL that fails: the known chain")
+def rsar_responder_url_falls_back(profile: Profile) -> Sut:
+    return with_responder(profile, _UrlFallsBackToKnownChain)
+
+
 # -- initiator ---------------------------------------------------------------------------
 
 
@@ -194,3 +224,26 @@ class _ForgetsRand(RsaRInitiator):
 @mutant("RFC3830-4.1.3-tek-derivation", "RSA-R initiator: derives the TEK without the RAND")
 def rsar_initiator_tek_without_rand(profile: Profile) -> Sut:
     return with_initiator(profile, _ForgetsRand)
+
+
+class _NoUrlCertr(RsaRInitiator):
+    def __init__(self, settings: RsaRSettings, env: Environment | None = None) -> None:
+        super().__init__(settings, env)
+        self.peer_chain = PeerChain(None, self.peer_chain.known)
+
+
+@mutant("RFC4738-3.8-url-cert", "RSA-R initiator: does not fetch X.509v3 URL CERTs")
+def rsar_initiator_without_url_certs(profile: Profile) -> Sut:
+    return with_initiator(profile, _NoUrlCertr)
+
+
+class _TrustsFetchedCertr(RsaRInitiator):
+    def check_certificate(self, msg: Message) -> CertificatePublicKeyTypes:
+        if any(c.cert_type == CertType.X509V3_URL for c in msg.all(Cert)):
+            return self._chain(msg)[0].public_key()  # fetched from the peer's URL: trusted
+        return super().check_certificate(msg)
+
+
+@mutant("RFC4738-3.8-url-cert", "RSA-R initiator: trusts a certificate fetched by URL unchecked")
+def rsar_initiator_trusts_fetched_certs(profile: Profile) -> Sut:
+    return with_initiator(profile, _TrustsFetchedCertr)
