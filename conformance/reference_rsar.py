@@ -15,7 +15,7 @@ from conformance.reference import HarnessError, environment
 from mikey.modes.base import Outcome, Reply
 from mikey.modes.pk_common import sealed_kemac
 from mikey.modes.psk_common import message_keys
-from mikey.modes.rsar_common import RsaRSettings, sign_r_message
+from mikey.modes.rsar_common import sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
 from mikey.wire import (
@@ -28,7 +28,7 @@ from mikey.wire import (
     encode_key_data_with_id,
 )
 from suts.base import ExchangeParams, Profile, Role
-from suts.builtin import pk_settings_for
+from suts.builtin_modes import rsar_settings_for
 
 RSA_R = ExchangeParams(mode="RSA-R")
 
@@ -38,9 +38,7 @@ class RsaRReferenceInitiator:
 
     def __init__(self, profile: Profile, params: ExchangeParams = RSA_R, **changes: Any) -> None:
         self.params = params
-        settings = pk_settings_for(profile, params, Role.INITIATOR, RsaRSettings)
-        assert isinstance(settings, RsaRSettings)
-        self.settings = replace(settings, **changes)
+        self.settings = replace(rsar_settings_for(profile, params, Role.INITIATOR), **changes)
         self.peer = RsaRInitiator(self.settings, environment(profile))
         self.message: Message | None = None
 
@@ -68,8 +66,8 @@ class RsaRReferenceInitiator:
 class RsaRReferenceResponder:
     """The reference RSA-R responder, plus re-signed forgeries of its R_MESSAGE."""
 
-    def __init__(self, profile: Profile, **changes: Any) -> None:
-        self.pk = replace(pk_settings_for(profile, RSA_R, Role.RESPONDER), **changes)
+    def __init__(self, profile: Profile, params: ExchangeParams = RSA_R, **changes: Any) -> None:
+        self.pk = replace(rsar_settings_for(profile, params, Role.RESPONDER), **changes)
         self.peer = RsaRResponder(self.pk, environment(profile))
 
     def take(self, message: bytes) -> Reply:

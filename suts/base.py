@@ -89,6 +89,10 @@ class Capabilities:
     """As RSA-R initiator it leaves RAND out of the I_MESSAGE when the exchange's
     `initiator_rand` is False (RFC 4738 3.4: RAND there is a SHOULD). False: the tests
     that need an I_MESSAGE without RAND do not apply."""
+    rsar_group: bool = False
+    """It plays RSA-R group mode (RFC 4738 3.2) when the exchange's `rsar_group` asks: as
+    initiator a member asking for the group's keys, as responder the group's key
+    distributor. False: the group-mode tests do not apply."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,9 @@ class ExchangeParams:
     initiator_rand: bool = True
     """Whether an RSA-R initiator sends RAND in its I_MESSAGE (RFC 4738 3.4 SHOULD; without
     it the responder's RAND keys the CSB, 3.5, 3.6). Honoured when `rand_optional`."""
+    rsar_group: bool = False
+    """RSA-R group mode (RFC 4738 3.2): the initiator asks for a group's keys, the
+    responder hands every member the one group CSB. Honoured when `rsar_group`."""
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ class BuiltinSut(Sut):
             exports_keys=True,
             updates=True,
             rand_optional=True,
+            rsar_group=True,
         )
 
     def environment(self) -> Environment:

@@ -160,14 +160,12 @@ def pk_settings_for(
     )
 
 
-def rsar_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> PkSettings:
-    """RSA-R (RFC 4738) for the party playing `role`: the PK settings; the initiator's are
-    RSA-R's own (RsaRSettings), with or without its RAND (3.4) as the params ask."""
-    if role is not Role.INITIATOR:
-        return pk_settings_for(profile, params, role)
+def rsar_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> RsaRSettings:
+    """RSA-R (RFC 4738) for the party playing `role`: the PK settings plus RSA-R's own, as
+    the params ask: the initiator's RAND (3.4) and group mode (3.2)."""
     settings = pk_settings_for(profile, params, role, RsaRSettings)
     assert isinstance(settings, RsaRSettings)
-    return replace(settings, initiator_rand=params.initiator_rand)
+    return replace(settings, initiator_rand=params.initiator_rand, group=params.rsar_group)
 
 
 def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhSettings:

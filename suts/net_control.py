@@ -44,8 +44,10 @@ def network_capabilities_to_json(caps: Capabilities) -> dict[str, Any]:
 
 
 def network_capabilities_from_json(obj: Any) -> Capabilities:
+    """The device's capabilities as the adapter can use them: network roles only, and no
+    RSA-R group mode, which a datagram cannot ask of a responder (NET.md)."""
     caps = codec.capabilities_from_json(obj)
-    return replace(caps, roles=caps.roles & NETWORK_ROLES)
+    return replace(caps, roles=caps.roles & NETWORK_ROLES, rsar_group=False)
 
 
 # -- the client ---------------------------------------------------------------------------

@@ -266,6 +266,20 @@ def built() -> dict[str, Message]:
             header(DataType.RSA_R_RESP),
             (T_NTP, ID_R, cert, srtp_policy(), kemac(EncrAlg.AES_CM_128), pke, sign()),
         ),
+        # RFC 4738 3.2, group mode: HDR, GenExt(CSB_ID), T, RAND, [IDr|CERTr], SP, KEMAC, PKE, SIGNr
+        "rsa-r-group-r-message": Message(
+            header(DataType.RSA_R_RESP),
+            (
+                GeneralExtension(GeneralExtType.CSB_ID, b"\x47\x52\x4f\x50"),
+                T_NTP,
+                RAND,
+                ID_R,
+                srtp_policy(),
+                kemac(EncrAlg.AES_CM_128),
+                pke,
+                sign(),
+            ),
+        ),
         # RFC 4650 3: I_message = HDR, T, RAND, [IDi], IDr, {SP}, DHi, KEMAC (no Encr data, 4.2)
         "dhhmac-i-message": Message(
             header(DataType.DHHMAC_INIT),

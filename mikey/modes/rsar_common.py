@@ -26,7 +26,16 @@ Readings:
   known beforehand (3.4, 3.6: the peer "can obtain the certificate in some
   other manner"). It is had once per message: the signature, the identity and
   the envelope key all rest on the one certificate fetched.
-- Group mode (3.2: GenExt(CSB_ID), responder's RAND always) is not implemented.
+- Group mode (3.2) is a setting of both parties (the initiator knows it asks a
+  group's key distributor, section 4). The member's I_MESSAGE has no SP (3.2)
+  and #CS 0, as a listen-only member's (3.4). The R_MESSAGE carries GenExt(CSB_ID)
+  with the group's CSB ID, 32 bits as in the HDR (RFC 3830 6.1), while its HDR
+  keeps the I_MESSAGE's (3.6), and always RAND and SP (3.2). "If a new CSB_ID is
+  present ..., the Initiator and the Responder MUST use that value in key
+  material computation" (3.6): the KEMAC keys, its IV (RFC 3830 4.2.3) and the
+  TEKs all take the new CSB ID; RAND is the R_MESSAGE's, never the I_MESSAGE's
+  (3.4, 3.5). Every member gets the one group CSB: "all the members MUST use the
+  same CSB_ID and CS ID" (3.6). The 3.7 RAND rules are unicast's.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ from mikey.modes.signing import signature_length, unsigned
 from mikey.pki import CertificateError, Fetch, Usage, certificates_of
 from mikey.wire import (
     Cert,
+    GeneralExtension,
+    GeneralExtType,
     Id,
     Message,
     Sign,
@@ -80,9 +91,25 @@ class PeerChain:
 
 @dataclass(frozen=True)
 class RsaRSettings(PkSettings):
-    """PkSettings plus RSA-R's options: whether the initiator sends RAND (3.4)."""
+    """PkSettings plus RSA-R's options: whether the initiator sends RAND (3.4), and group
+    mode (module doc): the initiator asks for a group's keys, the responder gives them."""
 
     initiator_rand: bool = True
+    group: bool = False
+
+
+def csb_id_extension(csb_id: int) -> GeneralExtension:
+    """GenExt(CSB_ID): the group's CSB ID in an R_MESSAGE (3.6, Table 6.15 of 3.9.3)."""
+    return GeneralExtension(GeneralExtType.CSB_ID, csb_id.to_bytes(4, "big"))
+
+
+def new_csb_id(msg: Message) -> int | None:
+    """The CSB ID of the R_MESSAGE's GenExt(CSB_ID), None without one; ValueError when
+    there are two, or it is not 32 bits."""
+    found = [e for e in msg.all(GeneralExtension) if e.ext_type == GeneralExtType.CSB_ID]
+    if len(found) > 1 or (found and len(found[0].data) != 4):
+        raise ValueError("GenExt(CSB_ID) is not one 32-bit CSB ID (RFC 4738 3.6)")
+    return int.from_bytes(found[0].data, "big") if found else None
 
 
 def exchange_identities(i_message: Message, r_message: Message) -> tuple[Id | None, Id | None]:

@@ -8,9 +8,10 @@
   take_error        (an Error message: its own number; the exchange stays open)
   check_data_type   -> Invalid DT (not RSA-R R_MSG)
   check_csb_id      -> Unspecified error ("MUST be the same", 3.6)
+  check_group_csb_id -> Unspecified error (GenExt(CSB_ID) in a group's only, 3.6)
   check_payloads    -> Unspecified error (T, KEMAC, PKE, SIGN once; SIGN last)
   check_timestamp   -> Invalid TS ("exactly the same as that received", 3.6)
-  check_rand        -> silence (3.7: "MUST silently discard")
+  check_rand        -> silence (3.7: "MUST silently discard"; a group's: Unspecified)
   check_policies    -> silence (3.7: a policy not offered "MUST be discarded silently")
   check_certificate -> Invalid Cert / Invalid ID (CERTr or the known chain, IDr;
                        an X.509v3 URL CERTr fetched through env.fetch, 3.8)
@@ -27,6 +28,7 @@ defines no CSB update here: `start_update` refuses.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
@@ -38,7 +40,7 @@ from mikey.modes.csb import Csb
 from mikey.modes.error_message import error_numbers
 from mikey.modes.pk_common import kemac_mac_input
 from mikey.modes.psk_common import message_keys
-from mikey.modes.rsar_common import PeerChain, RsaRSettings, verify_r_message
+from mikey.modes.rsar_common import PeerChain, RsaRSettings, new_csb_id, verify_r_message
 from mikey.modes.signing import sign_message, signer_key
 from mikey.pki import CertificateError, check_identity
 from mikey.wire import (
@@ -87,18 +89,20 @@ class RsaRInitiator:
     # -- sending -----------------------------------------------------------------------
 
     def compose(self, csb_id: int | None = None) -> Message:
-        """An unsigned I_MESSAGE for a new CSB (3.4): V=1, RAND when configured."""
-        s = self.settings
+        """An unsigned I_MESSAGE for a new CSB (3.4): V=1, RAND when configured; a group
+        member's has no SP and #CS 0 (3.2, 3.4: it originates no RTP stream)."""
+        s, group = self.settings, self.pk.group
         while csb_id is None or csb_id in self.csbs:  # "MUST check for collisions" (6.1)
             csb_id = int.from_bytes(self.env.random(4), "big")
-        hdr = CommonHeader(DataType.RSA_R_INIT, csb_id, cs_map=s.cs_map, v=True)
+        hdr = CommonHeader(DataType.RSA_R_INIT, csb_id, cs_map=() if group else s.cs_map, v=True)
         rand = (Rand(self.env.random(s.rand_len)),) if self.pk.initiator_rand else ()
         certs = self.pk.cert_payloads() if self.pk.send_cert else ()
         id_i = (s.id_i,) if s.id_i is not None else ()
         id_r = (s.id_r,) if s.id_r is not None and (id_i or certs) else ()
         t = self.env.timestamp(s.ts_type)
         sign = Sign(self.pk.s_type, b"")
-        payloads: tuple[Payload, ...] = (t, *rand, *id_i, *certs, *id_r, *s.policies, sign)
+        policies = () if group else s.policies
+        payloads: tuple[Payload, ...] = (t, *rand, *id_i, *certs, *id_r, *policies, sign)
         self.established = None
         return Message(hdr, payloads)
 
@@ -127,6 +131,7 @@ class RsaRInitiator:
                 self.take_error(msg, sent)
             self.check_data_type(msg)
             self.check_csb_id(msg, sent)
+            csb_id = self.check_group_csb_id(msg)
             self.check_payloads(msg)
             self.check_timestamp(msg, sent)
             self.check_rand(msg, sent)
@@ -135,14 +140,14 @@ class RsaRInitiator:
             self.verify_signature(data, msg, sent, key)
             env_key = self.open_envelope(msg)
             rand = self._rand(msg, sent)
-            keys = message_keys(env_key, msg.hdr.csb_id, rand, *self._algorithms(msg))
+            keys = message_keys(env_key, csb_id, rand, *self._algorithms(msg))
             self.verify_mac(msg, keys)
-            id_r, key_data = self.decrypt_kemac(msg, keys)
+            id_r, key_data = self.decrypt_kemac(msg, keys, csb_id)
             self.check_encrypted_idr(id_r, msg)
         except Rejection as rejection:
             return Outcome(False, rejection.error, rejection.reason)
         policies = tuple(msg.all(SecurityPolicy)) or tuple(sent.all(SecurityPolicy))
-        csb = Csb.initial(msg.hdr, rand, key_data, policies)
+        csb = Csb.initial(replace(msg.hdr, csb_id=csb_id), rand, key_data, policies)
         self.csbs[csb.csb_id] = self.established = csb
         self.keys = keys
         return Outcome(True, None, f"CSB {csb.csb_id:#010x} established (RFC 4738 3.7)")
@@ -168,6 +173,19 @@ class RsaRInitiator:
         if msg.hdr.csb_id != sent.hdr.csb_id:
             raise Rejection(ErrorNo.UNSPECIFIED, "another CSB ID than the I_MESSAGE's (4738 3.6)")
 
+    def check_group_csb_id(self, msg: Message) -> int:
+        """The CSB ID the keys take: a group's GenExt(CSB_ID), which only a group R_MESSAGE
+        carries (3.6: "MUST NOT be present in case of unicast"), else the HDR's."""
+        try:
+            new = new_csb_id(msg)
+        except ValueError as exc:
+            raise Rejection(ErrorNo.UNSPECIFIED, str(exc)) from None
+        if self.pk.group and new is None:
+            raise Rejection(ErrorNo.UNSPECIFIED, "no GenExt(CSB_ID) for the group (4738 3.6)")
+        if not self.pk.group and new is not None:
+            raise Rejection(ErrorNo.UNSPECIFIED, "GenExt(CSB_ID) in unicast (RFC 4738 3.6)")
+        return msg.hdr.csb_id if new is None else new
+
     def check_payloads(self, msg: Message) -> None:
         counts = Counter(type(p) for p in msg.payloads)
         wrong = [k.__name__ for k, n in R_MESSAGE_COUNTS.items() if counts[k] != n]
@@ -179,12 +197,19 @@ class RsaRInitiator:
             raise Rejection(ErrorNo.INVALID_TS, "T is not the I_MESSAGE's (RFC 4738 3.6)")
 
     def check_rand(self, msg: Message, sent: Message) -> None:
-        """RAND from exactly one side (3.7: otherwise "MUST silently discard")."""
+        """RAND from exactly one side (3.7: otherwise "MUST silently discard"); in a group
+        from the responder, whatever the I_MESSAGE had (3.5: "MUST contain a RAND")."""
+        if self.pk.group:
+            if msg.first(Rand) is None:
+                raise Rejection(ErrorNo.UNSPECIFIED, "no RAND for the group (RFC 4738 3.5)")
+            return
         if (msg.first(Rand) is None) == (sent.first(Rand) is None):
             raise Rejection(None, "RAND in both or neither message: discarded (RFC 4738 3.7)")
 
     def check_policies(self, msg: Message, sent: Message) -> None:
         offered = sent.all(SecurityPolicy)
+        if self.pk.group and not msg.all(SecurityPolicy):
+            raise Rejection(ErrorNo.UNSPECIFIED, "no SP for the group (RFC 4738 3.2)")
         if offered and any(p not in offered for p in msg.all(SecurityPolicy)):
             raise Rejection(None, "an SP that was not offered: discarded (RFC 4738 3.7)")
 
@@ -212,10 +237,12 @@ class RsaRInitiator:
         if not mac_verify(kemac.mac_alg, keys.auth_key, kemac_mac_input(kemac), kemac.mac):
             raise Rejection(ErrorNo.AUTH_FAILURE, "the KEMAC MAC does not verify (4738 3.6)")
 
-    def decrypt_kemac(self, msg: Message, keys: KemacKeys) -> tuple[Id, tuple[KeyData, ...]]:
+    def decrypt_kemac(
+        self, msg: Message, keys: KemacKeys, csb_id: int
+    ) -> tuple[Id, tuple[KeyData, ...]]:
         kemac, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
         try:
-            plain = kemac_decrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t.value, kemac.encr_data)
+            plain = kemac_decrypt(kemac.encr_alg, keys, csb_id, t.value, kemac.encr_data)
             id_r, key_data = decode_key_data_with_id(plain)
         except IntegrityError as exc:
             raise Rejection(ErrorNo.AUTH_FAILURE, f"AES key wrap: {exc}") from None
@@ -246,7 +273,9 @@ class RsaRInitiator:
         return self.peer_chain.of(msg)
 
     def _rand(self, msg: Message, sent: Message) -> bytes:
-        rand = sent.first(Rand) or msg.first(Rand)
+        """The I_MESSAGE's RAND, else the R_MESSAGE's (3.5); a group's is the R_MESSAGE's:
+        the I_MESSAGE's "MUST NOT be used for MIKEY key generation" (3.4)."""
+        rand = msg.first(Rand) if self.pk.group else sent.first(Rand) or msg.first(Rand)
         assert rand is not None  # check_rand ran
         return rand.rand
 

@@ -41,12 +41,13 @@ from mikey.modes.pk_common import sealed_kemac
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_common import message_keys
 from mikey.modes.responder import Incoming
-from mikey.modes.rsar_common import PeerChain, sign_r_message
+from mikey.modes.rsar_common import PeerChain, RsaRSettings, csb_id_extension, sign_r_message
 from mikey.modes.signing import signer_key
 from mikey.pki import CertificateError, Usage, check_key_usage
 from mikey.srtp import UnsupportedSrtpPolicy, srtp_profile
 from mikey.wire import (
     Cert,
+    CommonHeader,
     DataType,
     ErrorNo,
     GeneralExtension,
@@ -69,6 +70,8 @@ class RsaRResponder(PkResponder):
     """Takes RSA-R I_MESSAGEs and answers each with an R_MESSAGE carrying the TGKs."""
 
     data_types = frozenset({DataType.RSA_R_INIT})
+    group: Csb | None = None
+    """The group's CSB, in group mode, once a member asked (group_csb)."""
 
     def process(self, incoming: Incoming) -> tuple[bytes | None, str]:
         data = incoming.data
@@ -86,7 +89,7 @@ class RsaRResponder(PkResponder):
         peer_key = self.encryption_key(msg)
         policies = self.choose_policies(msg)
         answer, csb = self.r_message(msg, peer_key, policies)
-        self.csbs[csb.csb_id] = self.last_csb = csb
+        self.csbs[msg.hdr.csb_id] = self.last_csb = csb  # a group's under each member's ID
         self.last_message = msg
         return answer, f"CSB {csb.csb_id:#010x} established (RFC 4738 3.6)"
 
@@ -149,29 +152,44 @@ class RsaRResponder(PkResponder):
         peer_key: CertificatePublicKeyTypes,
         policies: tuple[SecurityPolicy, ...],
     ) -> tuple[bytes, Csb]:
-        """R_MESSAGE = HDR, T, [RAND], [IDr|CERTr], [SP], KEMAC, PKE, SIGNr (4738 3.6)."""
+        """R_MESSAGE = HDR, [GenExt(CSB_ID)], T, [RAND], [IDr|CERTr], [SP], KEMAC, PKE, SIGNr
+        (4738 3.1, 3.6): a new CSB, or in group mode the group's (rsar_common)."""
         s, pk = self.settings, self.pk
         hdr = replace(msg.hdr, data_type=DataType.RSA_R_RESP, v=False)
-        if hdr.n_cs == 0:  # "The Responder MUST fill in the number of CSs ..." (3.6)
-            hdr = replace(hdr, cs_map=s.cs_map, cs_count=None)
-        hdr = self.fill_in_ssrcs(hdr)
-        t = msg.all(Timestamp)[0]
-        i_rand = msg.first(Rand)
-        rand = i_rand.rand if i_rand else self.env.random(s.rand_len)
+        if self.group_mode:
+            csb = self.group_csb(hdr, policies)
+            hdr = replace(
+                hdr, cs_map=csb.cs_map, cs_id_map_type=csb.cs_id_map_type, cs_count=csb.cs_count
+            )
+            head: tuple[Payload, ...] = (csb_id_extension(csb.csb_id),)
+            rand: tuple[Payload, ...] = (Rand(csb.rand),)  # always (3.5), I_MESSAGE's unused
+        else:
+            if hdr.n_cs == 0:  # "The Responder MUST fill in the number of CSs ..." (3.6)
+                hdr = replace(hdr, cs_map=s.cs_map, cs_count=None)
+            hdr = self.fill_in_ssrcs(hdr)
+            i_rand = msg.first(Rand)
+            csb = Csb.initial(
+                hdr,
+                i_rand.rand if i_rand else self.env.random(s.rand_len),
+                s.new_key_data(self.env.random),
+                policies,
+            )
+            head, rand = (), () if i_rand else (Rand(csb.rand),)
         if s.id_r is None:
             raise ValueError("RSA-R sends the responder's identity in the KEMAC: set id_r (3.6)")
-        key_data = s.new_key_data(self.env.random)
+        t = msg.all(Timestamp)[0]
         env_key = self.env.random(pk.env_key_len)
-        keys = message_keys(env_key, hdr.csb_id, rand, s.encr_alg, s.mac_alg)
-        plain = encode_key_data_with_id(s.id_r, key_data)
-        kemac = sealed_kemac(s.encr_alg, s.mac_alg, keys, hdr.csb_id, t, plain)
+        keys = message_keys(env_key, csb.csb_id, csb.rand, s.encr_alg, s.mac_alg)
+        plain = encode_key_data_with_id(s.id_r, csb.key_data)
+        kemac = sealed_kemac(s.encr_alg, s.mac_alg, keys, csb.csb_id, t, plain)
         pke = Pke(pk.cache, envelope_encrypt(peer_key, env_key, pk.envelope))
         payloads: tuple[Payload, ...] = (
+            *head,
             t,
-            *(() if i_rand else (Rand(rand),)),
+            *rand,
             s.id_r,
             *(pk.cert_payloads() if pk.send_cert else ()),
-            *policies,
+            *(csb.policies if self.group_mode else policies),
             kemac,
             pke,
         )
@@ -179,4 +197,20 @@ class RsaRResponder(PkResponder):
         key = pk.credential.private_key()
         data = sign_r_message(r_msg, msg, pk.s_type, key, pk.hash_name)
         self.last_keys, self.last_env_key = keys, env_key
-        return data, Csb.initial(hdr, rand, key_data, policies)
+        return data, csb
+
+    @property
+    def group_mode(self) -> bool:
+        """Whether this responder is a group's key distributor (RsaRSettings.group)."""
+        return isinstance(self.pk, RsaRSettings) and self.pk.group
+
+    def group_csb(self, hdr: CommonHeader, policies: tuple[SecurityPolicy, ...]) -> Csb:
+        """The group's CSB, made at the first member's request: a new CSB ID, the RAND, the
+        TGKs, the CS ID map and the SPs every member gets (3.6)."""
+        if self.group is None:
+            s = self.settings
+            filled = self.fill_in_ssrcs(replace(hdr, cs_map=s.cs_map, cs_count=None))
+            csb_id = int.from_bytes(self.env.random(4), "big")
+            rand, key_data = self.env.random(s.rand_len), s.new_key_data(self.env.random)
+            self.group = Csb.initial(replace(filled, csb_id=csb_id), rand, key_data, policies)
+        return self.group

@@ -238,11 +238,13 @@ class KvType(IntEnum):
 
 
 class GeneralExtType(IntEnum):
-    """General Extension type, RFC 3830 section 6.15 Table 6.15; RFC 4563 section 4."""
+    """General Extension type, RFC 3830 section 6.15 Table 6.15; RFC 4563 section 4;
+    RFC 4738 3.9.3 (CSB_ID: the responder's new CSB ID in RSA-R group mode)."""
 
     VENDOR_ID = 0
     SDP_IDS = 1
     KEY_ID = 3
+    CSB_ID = 4
 
 
 class KeyIdType(IntEnum):

@@ -194,6 +194,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         "include_ids": params.include_ids,
         "dh_group": code(params.dh_group),
         "initiator_rand": params.initiator_rand,
+        "rsar_group": params.rsar_group,
     }
 
 
@@ -223,6 +224,7 @@ def params_from_json(obj: Any) -> ExchangeParams:
             else {}
         ),
         initiator_rand=expect(body.get("initiator_rand", True), bool, "params.initiator_rand"),
+        rsar_group=expect(body.get("rsar_group", False), bool, "params.rsar_group"),
     )
 
 
@@ -302,6 +304,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "updates": caps.updates,
         "provisionable": caps.provisionable,
         "rand_optional": caps.rand_optional,
+        "rsar_group": caps.rsar_group,
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
     }
@@ -342,7 +345,13 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     for key, cls in (("encr_algs", EncrAlg), ("mac_algs", MacAlg), ("key_types", KeyType)):
         if key in body:
             optional[key] = codes_from(cls, body[key], f"capabilities.{key}")
-    for key in ("exports_keys", "updates", "provisionable", "rand_optional"):
+    for key in (
+        "exports_keys",
+        "updates",
+        "provisionable",
+        "rand_optional",
+        "rsar_group",
+    ):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")
     for key in ("encoder", "decoder"):

@@ -74,17 +74,18 @@ def replaced(msg: Message, kind: type, new: Any) -> Message:
 def make_rsar_pair(
     initiator_cred: Credential | None = None,
     responder_cred: Credential | None = None,
+    group: bool = False,
     **changes: Any,
 ) -> tuple[RsaRInitiator, RsaRResponder]:
     clock = Clock(time.time())
     anchors = (PKI.root,)
     i_settings = RsaRSettings(
         psk_settings(), initiator_cred or PKI.initiator.good, anchors,
-        peer=PKI.responder.good, initiator_id=ALICE, **changes,
+        peer=PKI.responder.good, initiator_id=ALICE, group=group, **changes,
     )  # fmt: skip
-    r_settings = PkSettings(
+    r_settings = RsaRSettings(
         psk_settings(), responder_cred or PKI.responder.good, anchors,
-        peer=PKI.initiator.good, initiator_id=ALICE,
+        peer=PKI.initiator.good, initiator_id=ALICE, group=group,
     )  # fmt: skip
     return RsaRInitiator(i_settings, environment(clock, 1)), RsaRResponder(
         r_settings, environment(clock, 2)

@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 from mikey.crypto.signature import RSA_SIGN_TYPES
+from mikey.modes.rsar_common import new_csb_id
+from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.wire import (
     DataType,
     ErrorNo,
@@ -98,3 +100,38 @@ def test_initiator_refuses_a_bad_signr_and_another_exchanges_r_message() -> None
     outcome = initiator.receive(other_reply.message)  # another CSB ID (3.6)
     assert not outcome.accepted
     assert initiator.receive(reply.message).accepted
+
+
+@pytest.mark.parametrize("initiator_rand", [True, False])
+def test_group_members_get_the_one_group_csb(initiator_rand: bool) -> None:
+    """Group mode (RFC 4738 3.2, 3.6): GenExt(CSB_ID) and the responder's RAND key every
+    member alike, the I_MESSAGE's RAND and the HDR's CSB ID unused."""
+    first, responder = make(group=True, initiator_rand=initiator_rand)
+    second = RsaRInitiator(first.pk, first.env)
+    csbs = []
+    for member in (first, second):
+        i_message = member.start()
+        i_msg = decode_message(i_message)
+        assert i_msg.hdr.n_cs == 0 and not i_msg.all(SecurityPolicy)
+        reply = responder.receive(i_message)
+        assert reply.message is not None, reply.outcome.reason
+        r_msg = decode_message(reply.message)
+        assert r_msg.hdr.csb_id == i_msg.hdr.csb_id and r_msg.hdr.n_cs > 0
+        assert new_csb_id(r_msg) not in (None, i_msg.hdr.csb_id)
+        assert r_msg.first(Rand) is not None and r_msg.first(SecurityPolicy) is not None
+        outcome = member.receive(reply.message)
+        assert outcome.accepted, outcome.reason
+        assert member.csb is not None and member.csb.csb_id == new_csb_id(r_msg)
+        csbs.append(member.csb)
+    assert csbs[0] == csbs[1] == responder.group
+
+
+def test_group_and_unicast_do_not_mix() -> None:
+    """A group member refuses a unicast answer, a unicast initiator a group one (3.6)."""
+    for asks_group in (True, False):
+        initiator, _ = make(group=asks_group)
+        _, other = make(group=not asks_group)
+        reply = other.receive(initiator.start())
+        assert reply.message is not None
+        outcome = initiator.receive(reply.message)
+        assert not outcome.accepted and "CSB_ID" in outcome.reason

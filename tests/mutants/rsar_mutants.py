@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 
 from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
-from mikey.modes.rsar_common import PeerChain, RsaRSettings
+from mikey.modes.rsar_common import PeerChain, RsaRSettings, sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
 from mikey.modes.signing import sign_message
@@ -19,6 +19,7 @@ from mikey.wire import (
     Cert,
     CertType,
     CommonHeader,
+    GeneralExtension,
     Id,
     Message,
     Payload,
@@ -247,3 +248,120 @@ class _TrustsFetchedCertr(RsaRInitiator):
 @mutant("RFC4738-3.8-url-cert", "RSA-R initiator: trusts a certificate fetched by URL unchecked")
 def rsar_initiator_trusts_fetched_certs(profile: Profile) -> Sut:
     return with_initiator(profile, _TrustsFetchedCertr)
+
+
+# -- group mode (RFC 4738 3.2, 3.4-3.6) ---------------------------------------------------
+
+
+def resigned_without(responder: RsaRResponder, data: bytes, msg: Message, kind: type) -> bytes:
+    """The responder's R_MESSAGE `data` without its `kind` payloads, SIGNr made anew."""
+    r_msg = decode_message(data)
+    kept = replace(r_msg, payloads=tuple(p for p in r_msg.payloads if not isinstance(p, kind)))
+    pk = responder.pk
+    return sign_r_message(kept, msg, pk.s_type, pk.credential.private_key(), pk.hash_name)
+
+
+class _GroupWithoutRand(RsaRResponder):
+    def r_message(
+        self,
+        msg: Message,
+        peer_key: CertificatePublicKeyTypes,
+        policies: tuple[SecurityPolicy, ...],
+    ) -> tuple[bytes, Csb]:
+        data, csb = super().r_message(msg, peer_key, policies)
+        if msg.first(Rand) is None:
+            return data, csb
+        return resigned_without(self, data, msg, Rand), csb  # the unicast rule, in a group
+
+
+@mutant("RFC4738-3.4-group-responder-rand", "RSA-R group responder: no RAND after a member's")
+def rsar_group_without_rand(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupWithoutRand)
+
+
+@mutant("RFC4738-3.5-multicast-rand", "RSA-R group responder: the R_MESSAGE lacks RAND")
+def rsar_multicast_without_rand(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupWithoutRand)
+
+
+class _GroupKeyedByMemberRand(RsaRResponder):
+    member_rand: bytes | None = None
+
+    def r_message(
+        self,
+        msg: Message,
+        peer_key: CertificatePublicKeyTypes,
+        policies: tuple[SecurityPolicy, ...],
+    ) -> tuple[bytes, Csb]:
+        member = msg.first(Rand)
+        self.member_rand = member.rand if member is not None else None
+        return super().r_message(msg, peer_key, policies)
+
+    def group_csb(self, hdr: CommonHeader, policies: tuple[SecurityPolicy, ...]) -> Csb:
+        csb = super().group_csb(hdr, policies)  # the member's RAND keys (and goes out)
+        return csb if self.member_rand is None else replace(csb, rand=self.member_rand)
+
+
+@mutant("RFC4738-3.4-group-rand-not-used", "RSA-R group responder: keys with the member's RAND")
+def rsar_group_keyed_by_member_rand(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupKeyedByMemberRand)
+
+
+class _GroupWithoutCsbIdExt(RsaRResponder):
+    def r_message(
+        self,
+        msg: Message,
+        peer_key: CertificatePublicKeyTypes,
+        policies: tuple[SecurityPolicy, ...],
+    ) -> tuple[bytes, Csb]:
+        data, csb = super().r_message(msg, peer_key, policies)
+        return resigned_without(self, data, msg, GeneralExtension), csb
+
+
+@mutant("RFC4738-3.6-group-csb-id-ext", "RSA-R group responder: no GenExt(CSB_ID)")
+def rsar_group_without_csb_id_ext(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupWithoutCsbIdExt)
+
+
+class _GroupPerMember(RsaRResponder):
+    def group_csb(self, hdr: CommonHeader, policies: tuple[SecurityPolicy, ...]) -> Csb:
+        self.group = None  # a fresh CSB for every member
+        return super().group_csb(hdr, policies)
+
+
+@mutant("RFC4738-3.6-group-same-csb", "RSA-R group responder: other keys for each member")
+def rsar_group_csb_per_member(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupPerMember)
+
+
+class _GroupWithoutCsMap(RsaRResponder):
+    def group_csb(self, hdr: CommonHeader, policies: tuple[SecurityPolicy, ...]) -> Csb:
+        return replace(super().group_csb(hdr, policies), cs_map=(), cs_count=0)
+
+
+@mutant("RFC4738-3.6-group-cs-map", "RSA-R group responder: leaves the CS ID map empty")
+def rsar_group_without_cs_map(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupWithoutCsMap)
+
+
+class _MemberKeysWithHdrCsbId(RsaRInitiator):
+    def check_group_csb_id(self, msg: Message) -> int:
+        super().check_group_csb_id(msg)
+        return msg.hdr.csb_id  # the GenExt(CSB_ID) seen, not used
+
+
+@mutant("RFC4738-3.6-group-new-csb-id", "RSA-R group member: keys with the HDR's CSB ID")
+def rsar_member_ignores_new_csb_id(profile: Profile) -> Sut:
+    return with_initiator(profile, _MemberKeysWithHdrCsbId)
+
+
+class _MemberKeysWithOwnRand(RsaRInitiator):
+    def _rand(self, msg: Message, sent: Message) -> bytes:
+        rand = sent.first(Rand) or msg.first(Rand)
+        assert rand is not None
+        return rand.rand  # the member's own RAND, as in unicast
+
+
+@mutant("RFC4738-3.4-group-rand-not-used", "RSA-R group member: keys with its own RAND")
+def rsar_member_keys_with_own_rand(profile: Profile) -> Sut:
+    return with_initiator(profile, _MemberKeysWithOwnRand)

@@ -248,6 +248,18 @@ def codec_corpus() -> dict[str, bytes]:
             Pke(PkeCache.NO_CACHE, bytes(range(128))),
             Sign(SignType.RSA_PSS, b"\x97" * 128),
         ),
+        # group mode (3.2): HDR, GenExt(CSB_ID), T, RAND, [IDr|CERTr], SP, KEMAC, PKE, SIGNr
+        "rsa-r-group-r-message": _msg(
+            header(DataType.RSA_R_RESP),
+            GeneralExtension(GeneralExtType.CSB_ID, b"\x47\x52\x4f\x50"),
+            T_NTP,
+            RAND,
+            ID_R,
+            srtp_policy(0),
+            kemac(EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160),
+            Pke(PkeCache.NO_CACHE, bytes(range(128))),
+            Sign(SignType.RSA_PKCS1_1_5, b"\x96" * 128),
+        ),
         "dh-i-message": _msg(
             header(DataType.DH_INIT, n_cs=2),
             T_NTP,

@@ -36,6 +36,7 @@ PARAMS = ExchangeParams(
     policies=(SecurityPolicy(1, ProtType.SRTP, (PolicyParam(0, b"\x01"),)),),
     include_ids=False,
     initiator_rand=False,
+    rsar_group=True,
 )
 
 
@@ -59,7 +60,12 @@ PARAMS = ExchangeParams(
         (SrtpKeys(b"k" * 16, b"s" * 14), codec.keys_to_json, codec.keys_from_json),
         (
             Capabilities(
-                "x", frozenset({"PSK"}), frozenset(Role), exports_keys=True, rand_optional=True
+                "x",
+                frozenset({"PSK"}),
+                frozenset(Role),
+                exports_keys=True,
+                rand_optional=True,
+                rsar_group=True,
             ),
             codec.capabilities_to_json,
             codec.capabilities_from_json,
