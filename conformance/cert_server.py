@@ -33,7 +33,6 @@ class CertServer:
     def __init__(
         self, server: ThreadingHTTPServer, resources: dict[str, bytes], hits: set[str]
     ) -> None:
-        self._server = server
         self._resources = resources
         self._hits = hits
         self._names = itertools.count(1)
