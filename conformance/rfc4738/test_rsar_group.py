@@ -60,6 +60,7 @@ def group_csb(ref: RsaRReferenceInitiator) -> Csb:
 @pytest.mark.requirement(
     "RFC4738-3.4-group-responder-rand",
     "RFC4738-3.4-group-rand-not-used",
+    "RFC4738-3.5-multicast-ignore-i-rand",
     "RFC4738-3.5-multicast-rand",
     "RFC4738-3.6-group-csb-id-ext",
     "RFC4738-3.6-group-new-csb-id",

@@ -307,6 +307,11 @@ def rsar_group_keyed_by_member_rand(profile: Profile) -> Sut:
     return with_responder(profile, _GroupKeyedByMemberRand)
 
 
+@mutant("RFC4738-3.5-multicast-ignore-i-rand", "RSA-R group responder: takes the member's RAND")
+def rsar_group_takes_member_rand(profile: Profile) -> Sut:
+    return with_responder(profile, _GroupKeyedByMemberRand)
+
+
 class _GroupWithoutCsbIdExt(RsaRResponder):
     def r_message(
         self,
