@@ -63,6 +63,7 @@ def register(family: Family, name: str, breakage: Machine, breaks: str, descript
         return family.sut(profile, breakage)
 
     factory.__name__ = factory.__qualname__ = f"{family.prefix}_{name}"
+    factory.__module__ = breakage.__module__
     mutant(breaks, description.format(message=family.message))(factory)
 
 
