@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 from mikey.credentials import Credential, PkMaterial
 from mikey.modes import base as modes
@@ -68,8 +68,6 @@ class ModeBinding:
 
 Settings = Callable[[Profile, ExchangeParams, Role], Any]
 """One party's settings (its role given) for one exchange."""
-I = TypeVar("I")  # noqa: E741
-R = TypeVar("R")
 
 
 def mode_binding(settings: Settings, initiator_class: type, responder_class: type) -> ModeBinding:
@@ -191,17 +189,17 @@ def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhS
 
 
 @dataclass(frozen=True)
-class Binder(Generic[I, R]):
+class Binder:
     """How a mode is bound: its settings function and its machine classes. Called, it
     gives the mode's binding, optionally with other (e.g. mutant) machine classes:
     `dh_binding(responder_class=...)`."""
 
     settings: Settings
-    initiator: type[I]
-    responder: type[R]
+    initiator: type
+    responder: type
 
     def __call__(
-        self, initiator_class: type[I] | None = None, responder_class: type[R] | None = None
+        self, initiator_class: type | None = None, responder_class: type | None = None
     ) -> ModeBinding:
         return mode_binding(
             self.settings, initiator_class or self.initiator, responder_class or self.responder
