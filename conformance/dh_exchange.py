@@ -79,6 +79,13 @@ class DhFamily(Generic[I, R]):
         assert reply.message is not None
         return ref, reply.message
 
+    def completed(self, sut: Sut, profile: Profile, evidence: Evidence) -> R:
+        """The reference responder, whose valid R_MESSAGE the SUT took."""
+        ref, answer = self.answered(sut, profile, evidence)
+        outcome = sut.complete(evidence.to_sut(self.r_name, answer))
+        assert outcome.accepted, f"the SUT rejects a valid {self.r_name}: {outcome.detail}"
+        return ref
+
     # -- the SUT as responder ------------------------------------------------------------
 
     def reference(self, profile: Profile, clock_offset: float = 0.0, **changes: object) -> I:
