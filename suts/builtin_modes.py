@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from mikey.credentials import Credential, PkMaterial
 from mikey.modes import base as modes
 from mikey.modes.base import Environment
 from mikey.modes.dh import DhInitiator, DhResponder, DhSettings
@@ -139,17 +140,24 @@ def sakke_settings_for(
     )
 
 
-def pk_settings_for(
-    profile: Profile, params: ExchangeParams, role: Role, cls: type[PkSettings] = PkSettings
-) -> PkSettings:
-    """PK (RFC 3830 3.2) for the party playing `role`: the PSK settings as transport, plus
-    the profile's public-key material (the test PKI when it has none)."""
+def public_key_material(profile: Profile, role: Role) -> tuple[PkMaterial, Credential, Credential]:
+    """The profile's public-key material (the test PKI when it has none), and the party
+    playing `role`'s own credential and its peer's (RFC 3830 4.3)."""
     from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
 
     material = pk_material(profile)
     own, peer = (material.initiator, material.responder)
     if role is Role.RESPONDER:
         own, peer = peer, own
+    return material, own, peer
+
+
+def pk_settings_for(
+    profile: Profile, params: ExchangeParams, role: Role, cls: type[PkSettings] = PkSettings
+) -> PkSettings:
+    """PK (RFC 3830 3.2) for the party playing `role`: the PSK settings as transport, plus
+    the profile's public-key material (the test PKI when it has none)."""
+    material, own, peer = public_key_material(profile, role)
     return cls(
         transport=settings_for(profile, params),
         credential=own,
@@ -171,12 +179,7 @@ def rsar_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> R
 def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhSettings:
     """DH (RFC 3830 3.3) for the party playing `role`: the DH-HMAC settings as transport,
     plus the profile's public-key material (the test PKI when it has none)."""
-    from conformance.testpki import pk_material  # the suite's test PKI backs a bare profile
-
-    material = pk_material(profile)
-    own, peer = (material.initiator, material.responder)
-    if role is Role.RESPONDER:
-        own, peer = peer, own
+    material, own, peer = public_key_material(profile, role)
     return DhSettings(
         transport=dhhmac_settings_for(profile, params),
         credential=own,
@@ -185,52 +188,36 @@ def dh_settings_for(profile: Profile, params: ExchangeParams, role: Role) -> DhS
     )
 
 
-def psk_binding(
-    initiator_class: type[PskInitiator] = PskInitiator,
-    responder_class: type[PskResponder] = PskResponder,
-) -> ModeBinding:
-    """PSK mode (RFC 3830 3.1), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(settings_for, initiator_class, responder_class)
+@dataclass(frozen=True)
+class Binder:
+    """How a mode is bound: its settings function and its machine classes. Called, it
+    gives the mode's binding, optionally with other (e.g. mutant) machine classes:
+    `dh_binding(responder_class=...)`."""
+
+    settings: Settings
+    initiator: type
+    responder: type
+
+    def __call__(
+        self, initiator_class: type | None = None, responder_class: type | None = None
+    ) -> ModeBinding:
+        return mode_binding(
+            self.settings, initiator_class or self.initiator, responder_class or self.responder
+        )
 
 
-def dhhmac_binding(
-    initiator_class: type[DhHmacInitiator] = DhHmacInitiator,
-    responder_class: type[DhHmacResponder] = DhHmacResponder,
-) -> ModeBinding:
-    """DH-HMAC (RFC 4650), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(dhhmac_settings_for, initiator_class, responder_class)
-
-
-def pk_binding(
-    initiator_class: type[PkInitiator] = PkInitiator,
-    responder_class: type[PkResponder] = PkResponder,
-) -> ModeBinding:
-    """PK mode (RFC 3830 3.2), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(pk_settings_for, initiator_class, responder_class)
-
-
-def rsar_binding(
-    initiator_class: type[RsaRInitiator] = RsaRInitiator,
-    responder_class: type[RsaRResponder] = RsaRResponder,
-) -> ModeBinding:
-    """RSA-R mode (RFC 4738), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(rsar_settings_for, initiator_class, responder_class)
-
-
-def dh_binding(
-    initiator_class: type[DhInitiator] = DhInitiator,
-    responder_class: type[DhResponder] = DhResponder,
-) -> ModeBinding:
-    """DH method (RFC 3830 3.3), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(dh_settings_for, initiator_class, responder_class)
-
-
-def sakke_binding(
-    initiator_class: type[SakkeInitiator] = SakkeInitiator,
-    responder_class: type[SakkeResponder] = SakkeResponder,
-) -> ModeBinding:
-    """MIKEY-SAKKE (RFC 6509), optionally with other (e.g. mutant) machine classes."""
-    return mode_binding(sakke_settings_for, initiator_class, responder_class)
+psk_binding = Binder(settings_for, PskInitiator, PskResponder)
+"""PSK mode (RFC 3830 3.1)."""
+dhhmac_binding = Binder(dhhmac_settings_for, DhHmacInitiator, DhHmacResponder)
+"""DH-HMAC (RFC 4650)."""
+pk_binding = Binder(pk_settings_for, PkInitiator, PkResponder)
+"""PK mode (RFC 3830 3.2)."""
+rsar_binding = Binder(rsar_settings_for, RsaRInitiator, RsaRResponder)
+"""RSA-R mode (RFC 4738)."""
+dh_binding = Binder(dh_settings_for, DhInitiator, DhResponder)
+"""DH method (RFC 3830 3.3)."""
+sakke_binding = Binder(sakke_settings_for, SakkeInitiator, SakkeResponder)
+"""MIKEY-SAKKE (RFC 6509)."""
 
 
 BINDINGS: Mapping[str, ModeBinding] = {

@@ -145,9 +145,10 @@ def header(data_type: DataType, n_cs: int = 1, v: bool = False) -> CommonHeader:
     return CommonHeader(data_type, 0xC5B0_0000 + n_cs, cs_map, v=v)
 
 
-def srtp_policy(no: int = 0) -> SecurityPolicy:
-    """An SRTP SP carrying every parameter of Table 6.10.1.a, in type order."""
-    values = (1, 16, 1, 20, 14, 0, 0, 1, 1, 0, 1, 10, 0)  # indexed by SrtpParam value
+def srtp_policy(no: int = 0, encr: int = 1, tag_len: int = 10) -> SecurityPolicy:
+    """An SRTP SP carrying every parameter of Table 6.10.1.a, in type order: AES-CM
+    (`encr` 1; 0 NULL, 2 AES-F8) and an authentication tag of `tag_len` bytes."""
+    values = (encr, 16, 1, 20, 14, 0, 0, 1, 1, 0, 1, tag_len, 0)  # indexed by SrtpParam value
     return SecurityPolicy(
         no, ProtType.SRTP, tuple(PolicyParam(int(t), bytes([values[t]])) for t in SrtpParam)
     )

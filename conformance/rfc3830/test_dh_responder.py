@@ -6,59 +6,25 @@ RFC 3830 3.3 (the exchange), 4.2.6/4.2.7 (signatures, groups), 4.3.2 (certificat
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
+from conformance import dh_exchange_checks as checks
+from conformance.checks import expect_rejection
+from conformance.dh_exchange import DH_METHOD, groups
 from conformance.evidence import Evidence
-from conformance.reference import exchange_params, send_to_responder
-from conformance.reference_dh import OUT_OF_RANGE, ReferenceDhInitiator, out_of_range, replace_dh
+from conformance.reference import send_to_responder
+from conformance.reference_dh import OUT_OF_RANGE
 from conformance.reference_pk import bad_certificates
 from mikey.crypto.signature import signature_sign
-from mikey.wire import DataType, Dh, DhGroup, ErrorNo, Message, Sign, SignType, Timestamp
+from mikey.wire import Dh, DhGroup, ErrorNo, Sign, SignType, Timestamp
 from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("DH"), pytest.mark.role("responder")]
 
 CERT_FAULTS = frozenset({ErrorNo.INVALID_CERT, ErrorNo.AUTH_FAILURE})
 """Invalid Cert names the fault (Table 6.12); Auth failure is the closest 5.3 allows."""
-INVALID_DH = frozenset({ErrorNo.INVALID_DH, ErrorNo.UNSPECIFIED})
-GROUPS = [
-    pytest.param(
-        DhGroup.OAKLEY_5,
-        id="OAKLEY_5",
-        marks=pytest.mark.requirement("RFC3830-4.2.7-oakley5-mandatory"),
-    ),
-    pytest.param(DhGroup.OAKLEY_1, id="OAKLEY_1"),
-    pytest.param(DhGroup.OAKLEY_2, id="OAKLEY_2"),
-]
-
-
-def reference(
-    profile: Profile, clock_offset: float = 0.0, **changes: object
-) -> ReferenceDhInitiator:
-    params = {k: v for k, v in changes.items() if k in ("dh_group", "v", "include_ids")}
-    settings = {k: v for k, v in changes.items() if k not in params}
-    return ReferenceDhInitiator(
-        profile, exchange_params(mode="DH", **params), clock_offset, **settings
-    )
-
-
-def r_message(
-    sut: Sut, ref: ReferenceDhInitiator, data: bytes, ev: Evidence
-) -> tuple[bytes, Message]:
-    """The SUT's answer to a valid I_MESSAGE: the R_MESSAGE, always sent (6.1)."""
-    reply = send_to_responder(sut, ref, data, ev)
-    assert reply.message is not None, (
-        f"no R_MESSAGE (the response is MANDATORY, 6.1): {reply.detail}"
-    )
-    msg = strict_decode(reply.message, "the R_MESSAGE")
-    assert msg.hdr.data_type == DataType.DH_RESP, (
-        f"answer of data type {msg.hdr.data_type.name}, not D-H resp (6.1): {reply.detail}"
-    )
-    return reply.message, msg
+GROUPS = groups(pytest.mark.requirement("RFC3830-4.2.7-oakley5-mandatory"))
 
 
 @pytest.mark.requirement(
@@ -73,13 +39,8 @@ def test_valid_i_message_gets_a_signed_r_message(
 ) -> None:
     """HDR, T, [IDr|CERTr], IDi, DHr, DHi, SIGNr in the initiator's group, SIGNr last,
     verified by the reference initiator (certificate and signature)."""
-    ref = reference(profile, dh_group=group)
-    answer, msg = r_message(sut, ref, ref.i_message(), evidence)
+    msg = checks.answers_in_the_group(DH_METHOD, sut, profile, evidence, group)
     assert isinstance(msg.payloads[-1], Sign), "SIGN is not the last payload (6.5)"
-    dh = msg.all(Dh)
-    assert [d.group for d in dh] == [group, group], f"DH payloads {dh}: want DHr, DHi in {group}"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
 
 
 @pytest.mark.requirement("RFC3830-3.3-responder-timestamp")
@@ -87,8 +48,8 @@ def test_r_message_carries_the_initiator_timestamp(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The timestamp of the answer is the one of the I_MESSAGE (3.3)."""
-    ref = reference(profile)
-    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_METHOD.reference(profile)
+    _, msg = DH_METHOD.r_message(sut, ref, ref.i_message(), evidence)
     t = msg.first(Timestamp)
     assert t == ref.timestamp, f"R_MESSAGE T {t}, the I_MESSAGE's is {ref.timestamp}"
 
@@ -96,8 +57,8 @@ def test_r_message_carries_the_initiator_timestamp(
 @pytest.mark.requirement("RFC3830-6.1-v-ignored-dh", "RFC3830-6.1-dh-response-mandatory")
 def test_the_v_flag_is_ignored(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """An I_MESSAGE with V=0 is answered all the same (6.1)."""
-    ref = reference(profile, v=False)
-    answer, _ = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_METHOD.reference(profile, v=False)
+    answer, _ = DH_METHOD.r_message(sut, ref, ref.i_message(), evidence)
     outcome = ref.take_response(answer)
     assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
 
@@ -119,19 +80,14 @@ def test_takes_each_signature_type(
     sut: Sut, profile: Profile, evidence: Evidence, s_type: SignType
 ) -> None:
     """SIGNi with RSA PKCS#1 v1.5 (mandatory) and RSA-PSS (recommended) is taken (4.2.6)."""
-    ref = reference(profile, s_type=s_type)
-    r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_METHOD.reference(profile, s_type=s_type)
+    DH_METHOD.r_message(sut, ref, ref.i_message(), evidence)
 
 
 @pytest.mark.requirement("RFC3830-3.3-dh-xr-random")
 def test_every_exchange_gets_a_fresh_dhr(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """xr is drawn anew: three exchanges give three different DHr (3.3)."""
-    values = []
-    for _ in range(3):
-        ref = reference(profile)
-        _, msg = r_message(sut, ref, ref.i_message(), evidence)
-        values.append(msg.all(Dh)[0].value)
-    assert len(set(values)) == len(values), "the responder's DH value repeats"
+    checks.every_exchange_gets_a_fresh_dhr(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-5.3-verify-mac", "RFC3830-5.3-auth-failure-error")
@@ -141,7 +97,7 @@ def test_rejects_a_signature_that_does_not_verify(
 ) -> None:
     """A bit flipped in SIGNi or in DHi after signing, or SIGNi by a key CERTi does not
     certify: the signature fails (5.3)."""
-    ref = reference(profile)
+    ref = DH_METHOD.reference(profile)
     if where == "another-key":
         ref.i_message()
         covered = ref.peer.unsealed_bytes()
@@ -163,11 +119,7 @@ def test_rejects_a_dhi_outside_the_group(
     sut: Sut, profile: Profile, evidence: Evidence, value: str
 ) -> None:
     """A signed I_MESSAGE whose DHi is 0, 1, p-1, p or 2^n - 1 is refused."""
-    ref = reference(profile)
-    bad = out_of_range(ref.settings.group, value)
-    data = ref.forge(replace_dh(0, lambda dh: replace(dh, value=bad)))
-    reply = send_to_responder(sut, ref, data, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+    checks.rejects_a_dhi_outside_the_group(DH_METHOD, sut, profile, evidence, value)
 
 
 @pytest.mark.requirement("RFC3830-4.3.2-chain-validation")
@@ -187,39 +139,21 @@ def test_rejects_a_certificate_it_cannot_trust(
     """CERTi for the initiator's own key (so SIGNi verifies under it) that is expired, not
     yet valid, not for signing, from an unknown CA or for another identity (4.3.2)."""
     credential = getattr(bad_certificates(profile, Role.INITIATOR), bad)
-    ref = reference(profile, credential=credential)
+    ref = DH_METHOD.reference(profile, credential=credential)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, errors)
-
-
-def _established(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> tuple[ReferenceDhInitiator, Message]:
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = reference(profile)
-    answer, msg = r_message(sut, ref, ref.i_message(), evidence)
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the R_MESSAGE: {outcome.reason}"
-    return ref, msg
 
 
 @pytest.mark.requirement("RFC3830-5.4-replay")
 def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The same signed update twice: the second is a replay (5.4)."""
-    ref, _ = _established(sut, profile, evidence)
-    update = ref.update(new_keys=True)
-    r_message(sut, ref, update, evidence)
-    reply = send_to_responder(sut, ref, update, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, None)
+    checks.rejects_a_replayed_update(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-5.4-timestamp-window")
 def test_rejects_a_stale_timestamp(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """T twice the allowed skew in the past (5.4): refused."""
-    ref = reference(profile, clock_offset=-2 * profile.max_skew - 10)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
+    checks.rejects_a_stale_timestamp(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-4.5-dh-update-dhr", "RFC3830-4.5-update-dh")
@@ -227,23 +161,13 @@ def test_an_update_with_dhi_gets_dhr_and_dhi(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """If the initiator includes DHi, the responder MUST include DHr and DHi (4.5)."""
-    ref, first = _established(sut, profile, evidence)
-    answer, msg = r_message(sut, ref, ref.update(new_keys=True), evidence)
-    dh = msg.all(Dh)
-    assert len(dh) == 2 and dh[1] == ref.dhi(), f"the answer's DH payloads are {dh}"
-    assert dh[0].value != first.all(Dh)[0].value, "the update's DHr is the initial one's"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    checks.an_update_with_dhi_gets_a_fresh_dhr(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-4.5-dh-update-no-dhr")
 def test_an_update_without_dhi_gets_no_dh(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """If the initiator does not include DHi, the responder MUST NOT include DHr or DHi."""
-    ref, _ = _established(sut, profile, evidence)
-    answer, msg = r_message(sut, ref, ref.update(new_keys=False), evidence)
-    assert not msg.all(Dh), "DH payloads in the answer to an update without DHi"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    checks.an_update_without_dhi_gets_no_dh(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-3.3-tgk-dh")
@@ -252,10 +176,4 @@ def test_derived_srtp_keys_match_the_reference(
 ) -> None:
     """The SUT's SRTP master key and salt equal the reference initiator's: both hold
     g^(xi*xr) as TGK (3.3) and derive by 4.1.3."""
-    if not sut.capabilities().exports_keys:
-        pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
-    ref = reference(profile)
-    answer, _ = r_message(sut, ref, ref.i_message(), evidence)
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the R_MESSAGE: {outcome.reason}"
-    check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
+    checks.derived_srtp_keys_match_the_reference(DH_METHOD, sut, profile, evidence)

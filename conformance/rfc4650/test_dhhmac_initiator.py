@@ -10,19 +10,15 @@ from dataclasses import replace
 
 import pytest
 
-from conformance.checks import check_srtp_keys, strict_decode
+from conformance import dh_exchange_checks as checks
+from conformance.dh_exchange import DH_HMAC
 from conformance.evidence import Evidence
-from conformance.reference import exchange_params, initiate
 from conformance.reference_dh import (
     OUT_OF_RANGE,
-    ReferenceDhHmacResponder,
-    out_of_range,
     replace_dh,
 )
-from mikey.crypto.dh import DhKeyPair
 from mikey.modes.dhhmac import i_message_identities
 from mikey.wire import (
-    DataType,
     Dh,
     DhGroup,
     EncrAlg,
@@ -36,37 +32,12 @@ from mikey.wire import (
     SecurityPolicy,
     Timestamp,
 )
-from suts.base import ExchangeParams, Profile, Role, Sut
+from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.mode("DH-HMAC"), pytest.mark.role("initiator")]
 
 I_MESSAGE_KINDS = (Timestamp, Rand, Id, SecurityPolicy, Dh, GeneralExtension, Kemac)
 """HDR, T, RAND, [IDi], IDr, {SP}, DHi, KEMAC (RFC 4650 3); General Ext. (Table 4.1.b)."""
-
-
-def params(**changes: object) -> ExchangeParams:
-    return exchange_params(mode="DH-HMAC", **changes)
-
-
-def i_message(sut: Sut, evidence: Evidence, **changes: object) -> tuple[bytes, Message]:
-    data = initiate(sut, params(**changes), evidence)
-    msg = strict_decode(data, "the I_message")
-    assert msg.hdr.data_type == DataType.DHHMAC_INIT, (
-        f"I_message of data type {msg.hdr.data_type.name}, not DHHMAC init (RFC 4650 4.1)"
-    )
-    return data, msg
-
-
-def answered(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> tuple[ReferenceDhHmacResponder, bytes]:
-    """The reference responder's R_message to the SUT's I_message."""
-    ref = ReferenceDhHmacResponder(profile)
-    data, _ = i_message(sut, evidence)
-    reply = ref.take(data)
-    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
-    assert reply.message is not None
-    return ref, reply.message
 
 
 @pytest.mark.requirement(
@@ -82,12 +53,7 @@ def test_i_message_is_taken_by_the_reference_responder(
 ) -> None:
     """The SUT's I_message in each group decodes strictly and authenticates under
     auth_key from the pre-shared secret."""
-    ref = ReferenceDhHmacResponder(profile)
-    data, msg = i_message(sut, evidence, dh_group=group)
-    dhi = msg.first(Dh)
-    assert dhi is not None and dhi.group == group, f"DHi {dhi}, want one in {group.name}"
-    reply = ref.take(data)
-    assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
+    checks.i_message_in_group(DH_HMAC, sut, profile, evidence, group)
 
 
 @pytest.mark.requirement(
@@ -101,7 +67,7 @@ def test_i_message_holds_the_payloads_of_figure_1(
 ) -> None:
     """T, RAND, IDr, DHi and KEMAC are there, nothing Table 4.1.b leaves out, and the
     identities are NAI or URI ID payloads (4.3)."""
-    _, msg = i_message(sut, evidence)
+    _, msg = DH_HMAC.i_message(sut, evidence)
     kinds = [type(p).__name__ for p in msg.payloads]
     for kind in (Timestamp, Rand, Id, Dh, Kemac):
         assert msg.first(kind) is not None, f"no {kind.__name__} payload: {kinds}"
@@ -123,7 +89,7 @@ def test_i_message_kemac_carries_only_the_hmac(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """KEMAC last (its Next payload Last payload), Encr alg NULL, no Encr data."""
-    _, msg = i_message(sut, evidence)
+    _, msg = DH_HMAC.i_message(sut, evidence)
     kemac = msg.payloads[-1]
     assert isinstance(kemac, Kemac), f"the last payload is {type(kemac).__name__}, not KEMAC"
     assert kemac.encr_alg == EncrAlg.NULL, f"KEMAC Encr alg {kemac.encr_alg.name}, not NULL"
@@ -137,7 +103,7 @@ def test_i_message_carries_the_responder_identity(
     sut: Sut, profile: Profile, evidence: Evidence, include_ids: bool
 ) -> None:
     """IDr is always there, also when the SUT sends as few identities as it may."""
-    _, msg = i_message(sut, evidence, include_ids=include_ids)
+    _, msg = DH_HMAC.i_message(sut, evidence, include_ids=include_ids)
     _, id_r = i_message_identities(msg)
     assert id_r == profile.id_responder, f"I_message IDr {id_r}, want {profile.id_responder}"
 
@@ -145,7 +111,7 @@ def test_i_message_carries_the_responder_identity(
 @pytest.mark.requirement("RFC4650-3-ids-in-i-message")
 def test_i_message_carries_both_identities(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The initiator SHOULD include IDi and IDr (RFC 4650 3)."""
-    _, msg = i_message(sut, evidence)
+    _, msg = DH_HMAC.i_message(sut, evidence)
     id_i, id_r = i_message_identities(msg)
     assert (id_i, id_r) == (profile.id_initiator, profile.id_responder), f"IDs {id_i}, {id_r}"
 
@@ -153,13 +119,7 @@ def test_i_message_carries_both_identities(sut: Sut, profile: Profile, evidence:
 @pytest.mark.requirement("RFC4650-5.3-dh-secret-random")
 def test_every_i_message_has_a_fresh_dhi(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """xi is unpredictable: three I_messages give three different DHi."""
-    values = []
-    for _ in range(3):
-        _, msg = i_message(sut, evidence)
-        dhi = msg.first(Dh)
-        assert dhi is not None, "I_message without DHi"
-        values.append(dhi.value)
-    assert len(set(values)) == len(values), "the initiator's DH value repeats"
+    checks.every_i_message_has_a_fresh_dhi(DH_HMAC, sut, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing")
@@ -167,14 +127,7 @@ def test_takes_a_valid_r_message_and_derives_the_reference_keys(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The reference R_message is taken, and the SUT's SRTP keys are the reference's."""
-    ref, answer = answered(sut, profile, evidence)
-    outcome = sut.complete(evidence.to_sut("R_message", answer))
-    assert outcome.accepted, f"the SUT rejects a valid R_message: {outcome.detail}"
-    if not sut.capabilities().exports_keys:
-        return
-    csb = ref.csb
-    assert csb is not None
-    check_srtp_keys(sut, Role.INITIATOR, csb.srtp_keys, csb.cs_ids(), evidence)
+    checks.takes_a_valid_r_message(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3-hmac-coverage")
@@ -183,11 +136,9 @@ def test_rejects_an_r_message_whose_hmac_fails(
     sut: Sut, profile: Profile, evidence: Evidence, where: str
 ) -> None:
     """One flipped bit in the MAC, or in DHr after the MAC was made: refused."""
-    ref, answer = answered(sut, profile, evidence)
-    data = bytearray(answer)
-    data[-1 if where == "mac" else answer.index(ref.last_dhr().value) + 5] ^= 0x01
-    outcome = sut.complete(evidence.to_sut("R_message (forged)", bytes(data)))
-    assert not outcome.accepted, "the SUT accepted an R_message whose HMAC fails"
+    checks.rejects_a_flipped_r_message(
+        DH_HMAC, sut, profile, evidence, in_dhr=where == "dhr", what="HMAC"
+    )
 
 
 @pytest.mark.requirement("RFC4650-1.1-dh-value-in-group")
@@ -196,22 +147,14 @@ def test_rejects_a_dhr_outside_the_group(
     sut: Sut, profile: Profile, evidence: Evidence, value: str
 ) -> None:
     """A correctly MACed R_message whose DHr is 0, 1, p-1, p or 2^n - 1 is refused."""
-    ref, answer = answered(sut, profile, evidence)
-    bad = out_of_range(DhGroup.OAKLEY_5, value)
-    forged = ref.forged(answer, replace_dh(0, lambda dh: replace(dh, value=bad)))
-    outcome = sut.complete(evidence.to_sut("R_message (forged)", forged))
-    assert not outcome.accepted, f"the SUT accepted DHr = {value}"
+    checks.rejects_a_dhr_outside_the_group(DH_HMAC, sut, profile, evidence, value)
 
 
 @pytest.mark.requirement("RFC4650-3-group-chosen-by-initiator")
 def test_rejects_a_dhr_of_another_group(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """A correctly MACed R_message whose DHr is a valid value of OAKLEY 2, answering a DHi
     of OAKLEY 5: the group is the initiator's to choose, so the answer is refused."""
-    ref, answer = answered(sut, profile, evidence)
-    other = DhKeyPair.generate(DhGroup.OAKLEY_2, ref.peer.env.random)
-    forged = ref.forged(answer, replace_dh(0, lambda dh: Dh(other.group, other.public_value)))
-    outcome = sut.complete(evidence.to_sut("R_message (other group)", forged))
-    assert not outcome.accepted, "the SUT accepted a DHr of another group than its DHi"
+    checks.rejects_a_dhr_of_another_group(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3-r-message-payloads")
@@ -220,7 +163,7 @@ def test_rejects_an_r_message_that_does_not_echo_dhi(
 ) -> None:
     """R_message = ..., DHr, DHi, KEMAC: a correctly MACed answer whose DHi is not the
     SUT's (here: DHr twice) answers no I_message of the SUT's and is refused."""
-    ref, answer = answered(sut, profile, evidence)
+    ref, answer = DH_HMAC.answered(sut, profile, evidence)
     dhr = ref.last_dhr()
     forged = ref.forged(answer, replace_dh(1, lambda dh: dhr))
     outcome = sut.complete(evidence.to_sut("R_message (forged)", forged))
@@ -234,7 +177,7 @@ def test_rejects_an_r_message_without_its_idi(
 ) -> None:
     """IDi "SHALL always" be in the R_message: an answer, correctly MACed, that leaves
     it out or names another initiator is refused."""
-    ref, answer = answered(sut, profile, evidence)
+    ref, answer = DH_HMAC.answered(sut, profile, evidence)
     stranger = Id(IdType.URI, b"sip:mallory@mikey.test")
 
     def change(msg: Message) -> Message:
@@ -253,15 +196,4 @@ def test_a_rekeying_update_carries_a_fresh_dhi(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """A re-keying update carries a new DHi (RFC 4650 3.1 a)."""
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref, answer = answered(sut, profile, evidence)
-    outcome = sut.complete(evidence.to_sut("R_message", answer))
-    assert outcome.accepted, f"the SUT rejects a valid R_message: {outcome.detail}"
-    first = ref.peer.last_message.first(Dh) if ref.peer.last_message else None
-    data = evidence.from_sut("update", sut.update()) or b""
-    dhi = strict_decode(data, "the update").first(Dh)
-    assert first is not None and dhi is not None, "no DHi in the update (RFC 4650 3.1 a)"
-    assert dhi.value != first.value, "the update's DHi is the initial exchange's"
-    reply = ref.take(data)
-    assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    checks.rekeying_update(DH_HMAC, sut, profile, evidence)

@@ -10,20 +10,19 @@ from dataclasses import replace
 
 import pytest
 
-from conformance.checks import check_error_message, check_srtp_keys, expect_rejection, strict_decode
+from conformance import dh_exchange_checks as checks
+from conformance.checks import check_error_message, expect_rejection, strict_decode
+from conformance.dh_exchange import DH_HMAC, groups
 from conformance.evidence import Evidence
-from conformance.reference import exchange_params, send_to_responder
+from conformance.reference import send_to_responder
 from conformance.reference_dh import (
     OUT_OF_RANGE,
     ReferenceDhHmacInitiator,
-    out_of_range,
-    replace_dh,
 )
 from mikey.crypto import mac
 from mikey.modes.dhhmac import r_message_identities
 from mikey.ntp import ts_value_bytes
 from mikey.wire import (
-    DataType,
     Dh,
     DhGroup,
     EncrAlg,
@@ -37,36 +36,12 @@ from mikey.wire import (
     Message,
     Timestamp,
 )
-from suts.base import Profile, Role, Sut
+from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.mode("DH-HMAC"), pytest.mark.role("responder")]
 
-GROUPS = [
-    pytest.param(DhGroup.OAKLEY_5, id="OAKLEY_5"),
-    pytest.param(DhGroup.OAKLEY_1, id="OAKLEY_1"),
-    pytest.param(DhGroup.OAKLEY_2, id="OAKLEY_2"),
-]
 R_MESSAGE_KINDS = (Timestamp, Id, Dh, GeneralExtension, Kemac)
 """HDR, T, [IDr], IDi, DHr, DHi, KEMAC (RFC 4650 3); General Ext. allowed (Table 4.1.b)."""
-INVALID_DH = frozenset({ErrorNo.INVALID_DH, ErrorNo.UNSPECIFIED})
-
-
-def reference(profile: Profile, **changes: object) -> ReferenceDhHmacInitiator:
-    return ReferenceDhHmacInitiator(profile, exchange_params(mode="DH-HMAC", **changes))
-
-
-def r_message(
-    sut: Sut, ref: ReferenceDhHmacInitiator, data: bytes, ev: Evidence
-) -> tuple[bytes, Message]:
-    """The SUT's answer to a valid I_message: an R_message, which it always sends (Fig. 1)."""
-    reply = send_to_responder(sut, ref, data, ev)
-    assert reply.message is not None, f"no R_message (RFC 4650 Figure 1): {reply.detail}"
-    msg = strict_decode(reply.message, "the R_message")
-    assert msg.hdr.data_type == DataType.DHHMAC_RESP, (
-        f"answer of data type {msg.hdr.data_type.name}, not DHHMAC resp (RFC 4650 4.1): "
-        f"{reply.detail}"
-    )
-    return reply.message, msg
 
 
 @pytest.mark.requirement(
@@ -77,19 +52,13 @@ def r_message(
     "RFC4650-4.1-data-types",
     "RFC4650-4.2-hmac-sha-1-mandatory",
 )
-@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("group", groups())
 def test_valid_i_message_gets_a_valid_r_message(
     sut: Sut, profile: Profile, evidence: Evidence, group: DhGroup
 ) -> None:
     """The SUT answers in the initiator's group with an R_message the reference takes.
     OAKLEY 5 is mandatory (RFC 3830 4.2.7); the others are what the SUT says it runs."""
-    ref = reference(profile, dh_group=group)
-    data = ref.i_message()
-    answer, msg = r_message(sut, ref, data, evidence)
-    dh = msg.all(Dh)
-    assert [d.group for d in dh] == [group, group], f"DH payloads {dh}: want DHr, DHi in {group}"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference initiator rejects the R_message: {outcome.reason}"
+    checks.answers_in_the_group(DH_HMAC, sut, profile, evidence, group)
 
 
 @pytest.mark.requirement(
@@ -104,8 +73,8 @@ def test_r_message_kemac_carries_only_the_hmac(
 ) -> None:
     """KEMAC is last (so its Next payload is Last payload: our strict decoder reads the
     chain to its end), with Encr alg NULL, no Encr data and the I_message's MAC alg."""
-    ref = reference(profile)
-    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_HMAC.reference(profile)
+    _, msg = DH_HMAC.r_message(sut, ref, ref.i_message(), evidence)
     kemac = msg.payloads[-1]
     assert isinstance(kemac, Kemac), f"the last payload is {type(kemac).__name__}, not KEMAC"
     assert kemac.encr_alg == EncrAlg.NULL, f"KEMAC Encr alg {kemac.encr_alg.name}, not NULL"
@@ -122,8 +91,8 @@ def test_r_message_holds_only_dhhmac_payloads(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """Only the payloads of Table 4.1.b; identities as NAI or URI ID payloads (4.3)."""
-    ref = reference(profile)
-    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_HMAC.reference(profile)
+    _, msg = DH_HMAC.r_message(sut, ref, ref.i_message(), evidence)
     stray = [type(p).__name__ for p in msg.payloads if not isinstance(p, R_MESSAGE_KINDS)]
     assert not stray, f"payloads RFC 4650 Table 4.1.b does not allow: {stray}"
     kinds = {i.id_type for i in msg.all(Id)}
@@ -136,8 +105,8 @@ def test_r_message_carries_the_initiator_identity(
     sut: Sut, profile: Profile, evidence: Evidence, include_ids: bool
 ) -> None:
     """IDi is in the R_message "regardless of whether the I_message conveyed any IDi"."""
-    ref = reference(profile, include_ids=include_ids)
-    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_HMAC.reference(profile, include_ids=include_ids)
+    _, msg = DH_HMAC.r_message(sut, ref, ref.i_message(), evidence)
     id_i, _ = r_message_identities(msg)
     assert id_i == profile.id_initiator, f"R_message IDi {id_i}, want {profile.id_initiator}"
 
@@ -147,8 +116,8 @@ def test_r_message_carries_the_responder_identity(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The responder SHOULD include IDr (RFC 4650 3)."""
-    ref = reference(profile)
-    _, msg = r_message(sut, ref, ref.i_message(), evidence)
+    ref = DH_HMAC.reference(profile)
+    _, msg = DH_HMAC.r_message(sut, ref, ref.i_message(), evidence)
     _, id_r = r_message_identities(msg)
     assert id_r == profile.id_responder, f"R_message IDr {id_r}, want {profile.id_responder}"
 
@@ -159,11 +128,7 @@ def test_rejects_a_dhi_outside_the_group(
     sut: Sut, profile: Profile, evidence: Evidence, value: str
 ) -> None:
     """A correctly MACed I_message whose DHi is 0, 1, p-1, p or 2^n - 1 is refused."""
-    ref = reference(profile)
-    bad = out_of_range(ref.settings.group, value)
-    data = ref.forge(replace_dh(0, lambda dh: replace(dh, value=bad)))
-    reply = send_to_responder(sut, ref, data, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+    checks.rejects_a_dhi_outside_the_group(DH_HMAC, sut, profile, evidence, value)
 
 
 @pytest.mark.requirement("RFC4650-4.1-error-data-type", "RFC4650-3-hmac-coverage")
@@ -173,7 +138,7 @@ def test_answers_a_failed_hmac_with_an_error_message(
 ) -> None:
     """One flipped bit, in the MAC or in the bytes it covers: the HMAC fails, and the
     responder "SHALL apply the Error payload data type" (RFC 4650 4.1)."""
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
     data = bytearray(ref.i_message())
     at = {"mac": len(data) - 1, "dhi": ref.offset_of(Dh) + 2, "csb-id": 7}[where]
     data[at] ^= 0x01
@@ -189,7 +154,7 @@ def test_answers_an_unknown_dh_group_with_an_error_message(
 ) -> None:
     """DH-Group 3 is not in RFC 3830 Table 6.4: the I_message does not decode, and the
     responder answers with an Error message (Invalid DH, Table 6.12)."""
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
 
     def group_3(body: bytes) -> bytes:
         at = ref.offset_of(Dh) + 1  # Next payload, then DH-Group (RFC 3830 6.4)
@@ -210,7 +175,7 @@ def test_rejects_an_hmac_over_the_wrong_bytes(
     """An HMAC that is valid for some other reading of 4650 3 is refused: over the message
     with its zero MAC field, over message || IDi || IDr || T (as a V is), or keyed with
     the pre-shared key itself instead of auth_key."""
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
     ref.i_message()
     body = ref.peer.unsealed_bytes()
     ids_t = profile.id_initiator.data + profile.id_responder.data + ts_value_bytes(ref.timestamp)
@@ -229,7 +194,7 @@ def test_rejects_payloads_dhhmac_does_not_use(
     sut: Sut, profile: Profile, evidence: Evidence, kind: str
 ) -> None:
     """A correctly MACed I_message with a payload Table 4.1.b leaves out is refused."""
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
     data = ref.forge(ReferenceDhHmacInitiator.with_extra(kind))
     reply = send_to_responder(sut, ref, data, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -241,16 +206,16 @@ def test_a_general_extension_is_covered_by_the_hmac(
 ) -> None:
     """An SDP IDs extension rides along under the HMAC: the message is taken as sent,
     and refused once one byte of the extension changes."""
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
     ext = GeneralExtension(GeneralExtType.SDP_IDS, b"mikey")
 
     def add(msg: Message) -> Message:
         return replace(msg, payloads=(*msg.payloads[:-1], ext, msg.payloads[-1]))
 
     good = ref.forge(add)
-    _, msg = r_message(sut, ref, good, evidence)
+    _, msg = DH_HMAC.r_message(sut, ref, good, evidence)
     assert msg.hdr.csb_id == ref.csb_id
-    ref = reference(profile)
+    ref = DH_HMAC.reference(profile)
     data = bytearray(ref.forge(add))
     at = bytes(data).rindex(b"mikey")
     data[at] ^= 0x20
@@ -262,69 +227,31 @@ def test_a_general_extension_is_covered_by_the_hmac(
 def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The same update twice: the second is a replay (RFC 3830 5.4) and is not taken.
     An update names a known CSB, so only the replay cache can tell the copy."""
-    ref, _ = _established(sut, profile, evidence)
-    update = ref.update(new_keys=True)
-    r_message(sut, ref, update, evidence)
-    reply = send_to_responder(sut, ref, update, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, None)
+    checks.rejects_a_replayed_update(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-5.3-replay-protection")
 def test_rejects_a_stale_timestamp(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """T twice the allowed skew in the past (RFC 3830 5.4): refused."""
-    ref = ReferenceDhHmacInitiator(
-        profile, exchange_params(mode="DH-HMAC"), clock_offset=-2 * profile.max_skew - 10
-    )
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
+    checks.rejects_a_stale_timestamp(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-5.3-dh-secret-random")
 def test_every_exchange_gets_a_fresh_dhr(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """xr is unpredictable: three exchanges give three different DHr."""
-    values = []
-    for _ in range(3):
-        ref = reference(profile)
-        _, msg = r_message(sut, ref, ref.i_message(), evidence)
-        values.append(msg.all(Dh)[0].value)
-    assert len(set(values)) == len(values), "the responder's DH value repeats"
-
-
-def _established(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> tuple[ReferenceDhHmacInitiator, Message]:
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = reference(profile)
-    answer, msg = r_message(sut, ref, ref.i_message(), evidence)
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the R_message: {outcome.reason}"
-    return ref, msg
+    checks.every_exchange_gets_a_fresh_dhr(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3.1-rekey-fresh-dhr")
 def test_a_rekeying_update_gets_a_fresh_dhr(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """An update with a new DHi is answered with a new DHr and that DHi (RFC 4650 3.1 a)."""
-    ref, first_answer = _established(sut, profile, evidence)
-    first = first_answer.all(Dh)[0]
-    update = ref.update(new_keys=True)
-    answer, msg = r_message(sut, ref, update, evidence)
-    dh = msg.all(Dh)
-    assert len(dh) == 2, f"the answer to a re-keying update has {len(dh)} DH payloads"
-    assert dh[1] == ref.dhi(), "the second DH payload is not the update's DHi"
-    assert dh[0].value != first.value, "the update's DHr is the initial exchange's"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    checks.an_update_with_dhi_gets_a_fresh_dhr(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3.1-update-without-dh")
 def test_an_update_without_dhi_gets_no_dh(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """An update without DHi is answered without DHr, DHi and keeps the TGK (3.1 b)."""
-    ref, _ = _established(sut, profile, evidence)
-    answer, msg = r_message(sut, ref, ref.update(new_keys=False), evidence)
-    assert not msg.all(Dh), "DH payloads in the answer to an update without DHi"
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    checks.an_update_without_dhi_gets_no_dh(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing")
@@ -333,10 +260,4 @@ def test_derived_srtp_keys_match_the_reference(
 ) -> None:
     """The SUT's SRTP master key and salt equal the reference initiator's: both hold
     g^(xi*xr) as TGK and derive by RFC 3830 4.1.3."""
-    if not sut.capabilities().exports_keys:
-        pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
-    ref = reference(profile)
-    answer, _ = r_message(sut, ref, ref.i_message(), evidence)
-    outcome = ref.take_response(answer)
-    assert outcome.accepted, f"the reference rejects the R_message: {outcome.reason}"
-    check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
+    checks.derived_srtp_keys_match_the_reference(DH_HMAC, sut, profile, evidence)

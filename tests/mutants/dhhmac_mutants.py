@@ -1,7 +1,9 @@
 """DH-HMAC mutants (RFC 4650): the reference initiator or responder with one rule broken.
 
 Each factory returns the built-in SUT with one DH-HMAC machine swapped for a
-subclass that overrides one check or behaviour of mikey/modes/dhhmac_*.py.
+subclass that overrides one check or behaviour of mikey/modes/dhhmac_*.py. The rules
+DH-HMAC shares with the DH method (the DH values, the TGK, replay) are broken once for
+both modes, in dh_family_mutants.py.
 """
 
 from __future__ import annotations
@@ -9,65 +11,30 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mikey.crypto import KemacKeys
-from mikey.crypto.dh import DhKeyPair, prime
+from mikey.crypto.dh import DhKeyPair
 from mikey.modes.base import Rejection
-from mikey.modes.csb import Csb
 from mikey.modes.dhhmac import DhHmacInitiator, DhHmacResponder
 from mikey.modes.dhhmac_common import r_message_identities
 from mikey.modes.responder import Incoming
 from mikey.wire import (
-    DH_VALUE_LENGTH,
     MAC_LENGTH,
     Cert,
     CertType,
     CommonHeader,
     DataType,
     Dh,
-    DhGroup,
     EncrAlg,
     Id,
     Kemac,
     KeyData,
     Message,
-    Payload,
     Rand,
 )
 from suts.base import Profile, Sut
-from suts.builtin import BuiltinSut, bindings_with, dhhmac_binding
 from tests.mutants.bank import mutant
-
-
-def with_responder(profile: Profile, cls: type[DhHmacResponder]) -> Sut:
-    binding = dhhmac_binding(responder_class=cls)
-    return BuiltinSut(profile=profile, bindings=bindings_with("DH-HMAC", binding))
-
-
-def with_initiator(profile: Profile, cls: type[DhHmacInitiator]) -> Sut:
-    binding = dhhmac_binding(initiator_class=cls)
-    return BuiltinSut(profile=profile, bindings=bindings_with("DH-HMAC", binding))
-
-
-def raw_secret(pair: DhKeyPair, value: bytes) -> bytes:
-    """y^x mod p with no check at all: what a lax implementation computes."""
-    x = pair._private.private_numbers().x
-    p = prime(pair.group)
-    return pow(int.from_bytes(value, "big"), x, p).to_bytes(DH_VALUE_LENGTH[pair.group], "big")
-
+from tests.mutants.dh_family import DH_HMAC, with_dhi
 
 # -- responder ---------------------------------------------------------------------------
-
-
-class _OwnGroup(DhHmacResponder):
-    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
-        if dhi is None:
-            return None, None
-        pair = DhKeyPair.generate(DhGroup.OAKLEY_5, self.env.random)
-        return pair, raw_secret(pair, dhi.value)  # OAKLEY 5, whatever DHi's group
-
-
-@mutant("RFC4650-3-group-chosen-by-initiator", "answers every DHi with a DHr of OAKLEY 5")
-def dhhmac_responder_answers_in_its_own_group(profile: Profile) -> Sut:
-    return with_responder(profile, _OwnGroup)
 
 
 class _TgkInClear(DhHmacResponder):
@@ -81,7 +48,7 @@ class _TgkInClear(DhHmacResponder):
 
 @mutant("RFC4650-4.2-kemac-no-encrypted-data", "puts data in its R_message's KEMAC Encr data")
 def dhhmac_responder_fills_kemac_encr_data(profile: Profile) -> Sut:
-    return with_responder(profile, _TgkInClear)
+    return DH_HMAC.sut(profile, _TgkInClear)
 
 
 class _OnlySentIdi(DhHmacResponder):
@@ -95,7 +62,7 @@ class _OnlySentIdi(DhHmacResponder):
 
 @mutant("RFC4650-3-responder-includes-idi", "sends IDi only when the I_message had one")
 def dhhmac_responder_echoes_only_a_sent_idi(profile: Profile) -> Sut:
-    return with_responder(profile, _OnlySentIdi)
+    return DH_HMAC.sut(profile, _OnlySentIdi)
 
 
 class _NoIdr(DhHmacResponder):
@@ -107,7 +74,7 @@ class _NoIdr(DhHmacResponder):
 
 @mutant("RFC4650-3-idr-in-r-message", "leaves IDr out of its R_messages")
 def dhhmac_responder_omits_idr(profile: Profile) -> Sut:
-    return with_responder(profile, _NoIdr)
+    return DH_HMAC.sut(profile, _NoIdr)
 
 
 class _CertForIdr(DhHmacResponder):
@@ -120,23 +87,7 @@ class _CertForIdr(DhHmacResponder):
 
 @mutant("RFC4650-4.3-id-not-certificate", "names itself with a CERT payload instead of IDr")
 def dhhmac_responder_sends_a_certificate(profile: Profile) -> Sut:
-    return with_responder(profile, _CertForIdr)
-
-
-class _AnyDhi(DhHmacResponder):
-    def check_dh(self, msg: Message, prior: Csb | None) -> Dh | None:
-        return msg.first(Dh)
-
-    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
-        if dhi is None:
-            return None, None
-        pair = DhKeyPair.generate(dhi.group, self.env.random)
-        return pair, raw_secret(pair, dhi.value)
-
-
-@mutant("RFC4650-1.1-dh-value-in-group", "takes any DHi, even 0, 1, p-1 or >= p")
-def dhhmac_responder_accepts_any_dh_value(profile: Profile) -> Sut:
-    return with_responder(profile, _AnyDhi)
+    return DH_HMAC.sut(profile, _CertForIdr)
 
 
 class _Silent(DhHmacResponder):
@@ -146,7 +97,7 @@ class _Silent(DhHmacResponder):
 
 @mutant("RFC4650-4.1-error-data-type", "never answers with an Error message")
 def dhhmac_responder_never_sends_errors(profile: Profile) -> Sut:
-    return with_responder(profile, _Silent)
+    return DH_HMAC.sut(profile, _Silent)
 
 
 class _SkipsMac(DhHmacResponder):
@@ -156,7 +107,7 @@ class _SkipsMac(DhHmacResponder):
 
 @mutant("RFC4650-3-hmac-coverage", "takes I_messages without checking their HMAC")
 def dhhmac_responder_skips_mac(profile: Profile) -> Sut:
-    return with_responder(profile, _SkipsMac)
+    return DH_HMAC.sut(profile, _SkipsMac)
 
 
 class _ForeignPayloads(DhHmacResponder):
@@ -166,71 +117,7 @@ class _ForeignPayloads(DhHmacResponder):
 
 @mutant("RFC4650-4.1-no-other-payloads", "takes I_messages with any payloads")
 def dhhmac_responder_accepts_foreign_payloads(profile: Profile) -> Sut:
-    return with_responder(profile, _ForeignPayloads)
-
-
-class _NoReplayCache(DhHmacResponder):
-    def check_replay(self, data: bytes, msg: Message) -> None:
-        return None
-
-
-@mutant("RFC4650-5.3-replay-protection", "has no replay cache check")
-def dhhmac_responder_accepts_replays(profile: Profile) -> Sut:
-    return with_responder(profile, _NoReplayCache)
-
-
-class _NoClock(DhHmacResponder):
-    def check_timestamp(self, msg: Message) -> None:
-        return None
-
-
-@mutant("RFC4650-5.3-replay-protection", "takes any timestamp, however old")
-def dhhmac_responder_ignores_the_clock(profile: Profile) -> Sut:
-    return with_responder(profile, _NoClock)
-
-
-_STATIC_X = bytes(range(1, 193))
-
-
-class _StaticXr(DhHmacResponder):
-    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
-        if dhi is None:
-            return None, None
-        pair = DhKeyPair.generate(dhi.group, lambda n: _STATIC_X[:n])
-        return pair, pair.shared_secret(dhi.value)
-
-
-@mutant("RFC4650-5.3-dh-secret-random", "uses the same xr in every exchange")
-def dhhmac_responder_reuses_xr(profile: Profile) -> Sut:
-    return with_responder(profile, _StaticXr)
-
-
-class _OldDhOnPlainUpdate(DhHmacResponder):
-    previous: tuple[Payload, ...] = ()
-
-    def compose_response(self, i_message: Message, pair: DhKeyPair | None = None) -> Message:
-        msg = super().compose_response(i_message, pair)
-        dh = tuple(msg.all(Dh))
-        if dh:
-            self.previous = dh
-            return msg
-        return replace(msg, payloads=(*msg.payloads[:-1], *self.previous, msg.payloads[-1]))
-
-
-@mutant("RFC4650-3.1-update-without-dh", "answers an update without DHi with the old DHr, DHi")
-def dhhmac_responder_repeats_dh_on_plain_update(profile: Profile) -> Sut:
-    return with_responder(profile, _OldDhOnPlainUpdate)
-
-
-class _ShortTgk(DhHmacResponder):
-    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
-        pair, tgk = super().agree(dhi)
-        return pair, tgk[:16] if tgk else tgk
-
-
-@mutant("RFC4650-3-tgk-processing", "keeps only the first 16 bytes of g^(xi*xr) as TGK")
-def dhhmac_responder_truncates_the_tgk(profile: Profile) -> Sut:
-    return with_responder(profile, _ShortTgk)
+    return DH_HMAC.sut(profile, _ForeignPayloads)
 
 
 # -- initiator ---------------------------------------------------------------------------
@@ -242,19 +129,7 @@ class _DhDataType(DhHmacInitiator):
 
 @mutant("RFC4650-4.1-data-types", "sends its I_messages as D-H init (4), not DHHMAC init (7)")
 def dhhmac_initiator_uses_the_dh_data_type(profile: Profile) -> Sut:
-    return with_initiator(profile, _DhDataType)
-
-
-class _NoRand(DhHmacInitiator):
-    def _message(
-        self, hdr: CommonHeader, rand: tuple[Rand, ...], key_data: tuple[KeyData, ...]
-    ) -> Message:
-        return super()._message(hdr, (), key_data)
-
-
-@mutant("RFC4650-3-i-message-payloads", "sends initial I_messages without RAND")
-def dhhmac_initiator_omits_rand(profile: Profile) -> Sut:
-    return with_initiator(profile, _NoRand)
+    return DH_HMAC.sut(profile, _DhDataType)
 
 
 class _AesKwKemac(DhHmacInitiator):
@@ -269,7 +144,7 @@ class _AesKwKemac(DhHmacInitiator):
 
 @mutant("RFC4650-4.2-no-aes-kw", "marks its KEMAC as AES key wrap")
 def dhhmac_initiator_marks_kemac_aes_kw(profile: Profile) -> Sut:
-    return with_initiator(profile, _AesKwKemac)
+    return DH_HMAC.sut(profile, _AesKwKemac)
 
 
 class _IdsAllOrNothing(DhHmacInitiator):
@@ -284,7 +159,7 @@ class _IdsAllOrNothing(DhHmacInitiator):
 
 @mutant("RFC4650-3-initiator-includes-idr", "leaves IDr out with IDi when told to send few IDs")
 def dhhmac_initiator_omits_idr(profile: Profile) -> Sut:
-    return with_initiator(profile, _IdsAllOrNothing)
+    return DH_HMAC.sut(profile, _IdsAllOrNothing)
 
 
 class _NoIdi(DhHmacInitiator):
@@ -299,35 +174,7 @@ class _NoIdi(DhHmacInitiator):
 
 @mutant("RFC4650-3-ids-in-i-message", "never sends IDi")
 def dhhmac_initiator_omits_idi(profile: Profile) -> Sut:
-    return with_initiator(profile, _NoIdi)
-
-
-class _StaticXi(DhHmacInitiator):
-    def compose(self, csb_id: int | None = None) -> Message:
-        msg = super().compose(csb_id)
-        self.key_pair = DhKeyPair.generate(self.settings.group, lambda n: _STATIC_X[:n])
-        return self._with_dhi(msg)
-
-    def _with_dhi(self, msg: Message) -> Message:
-        assert self.key_pair is not None
-        dhi = Dh(self.key_pair.group, self.key_pair.public_value)
-        return replace(msg, payloads=tuple(dhi if isinstance(p, Dh) else p for p in msg.payloads))
-
-
-@mutant("RFC4650-5.3-dh-secret-random", "uses the same xi in every I_message")
-def dhhmac_initiator_reuses_xi(profile: Profile) -> Sut:
-    return with_initiator(profile, _StaticXi)
-
-
-class _ShortTgkInitiator(DhHmacInitiator):
-    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
-        tgk = super().check_dh(msg, sent)
-        return tgk[:16] if tgk else tgk
-
-
-@mutant("RFC4650-3-tgk-processing", "keeps only the first 16 bytes of g^(xi*xr) as TGK")
-def dhhmac_initiator_truncates_the_tgk(profile: Profile) -> Sut:
-    return with_initiator(profile, _ShortTgkInitiator)
+    return DH_HMAC.sut(profile, _NoIdi)
 
 
 class _SkipsMacInitiator(DhHmacInitiator):
@@ -337,22 +184,7 @@ class _SkipsMacInitiator(DhHmacInitiator):
 
 @mutant("RFC4650-3-hmac-coverage", "takes R_messages without checking their HMAC")
 def dhhmac_initiator_skips_mac(profile: Profile) -> Sut:
-    return with_initiator(profile, _SkipsMacInitiator)
-
-
-class _LaxDh(DhHmacInitiator):
-    """Reads DHr as a number in its own group, whatever DH-Group says, and checks nothing."""
-
-    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
-        dh = msg.all(Dh)
-        if self.key_pair is None or len(dh) != 2:
-            return super().check_dh(msg, sent)
-        return raw_secret(self.key_pair, dh[0].value)
-
-
-@mutant("RFC4650-1.1-dh-value-in-group", "takes any DHr, in any group, even 0, 1 or p-1")
-def dhhmac_initiator_accepts_any_dhr(profile: Profile) -> Sut:
-    return with_initiator(profile, _LaxDh)
+    return DH_HMAC.sut(profile, _SkipsMacInitiator)
 
 
 class _IgnoresEcho(DhHmacInitiator):
@@ -368,7 +200,7 @@ class _IgnoresEcho(DhHmacInitiator):
 
 @mutant("RFC4650-3-r-message-payloads", "does not check that the R_message echoes its DHi")
 def dhhmac_initiator_ignores_the_echoed_dhi(profile: Profile) -> Sut:
-    return with_initiator(profile, _IgnoresEcho)
+    return DH_HMAC.sut(profile, _IgnoresEcho)
 
 
 class _IgnoresIdi(DhHmacInitiator):
@@ -378,7 +210,7 @@ class _IgnoresIdi(DhHmacInitiator):
 
 @mutant("RFC4650-3-responder-includes-idi", "takes R_messages without or with another IDi")
 def dhhmac_initiator_ignores_idi(profile: Profile) -> Sut:
-    return with_initiator(profile, _IgnoresIdi)
+    return DH_HMAC.sut(profile, _IgnoresIdi)
 
 
 class _ReusesXiOnUpdate(DhHmacInitiator):
@@ -388,10 +220,9 @@ class _ReusesXiOnUpdate(DhHmacInitiator):
         if pair is None or self.key_pair is None:
             return msg
         self.key_pair = pair
-        dhi = Dh(pair.group, pair.public_value)
-        return replace(msg, payloads=tuple(dhi if isinstance(p, Dh) else p for p in msg.payloads))
+        return with_dhi(msg, pair)
 
 
 @mutant("RFC4650-3.1-rekey-fresh-dhi", "re-keys with the DHi of the previous exchange")
 def dhhmac_initiator_reuses_dhi_on_update(profile: Profile) -> Sut:
-    return with_initiator(profile, _ReusesXiOnUpdate)
+    return DH_HMAC.sut(profile, _ReusesXiOnUpdate)

@@ -1,17 +1,26 @@
 """Messages of every kind for the Wireshark oracle, built with the codec.
 
-`codec_corpus()` covers every payload of RFC 3830 section 6 (and RFC 4563's
-Key ID extension and empty CS ID map) in the message shapes the modes use
-(RFC 3830 5.1, 5.2): PSK, PK and DH initiator and responder messages, Error
-messages, update messages, the published RFC 4567 example, and MIKEY-SAKKE I_MESSAGEs
-(RFC 6509: IDR, SAKKE, ECCSI SIGN). They need not
-be valid exchanges, only valid encodings. `deviation_corpus()` holds one
+`codec_corpus()` covers every payload of RFC 3830 section 6 (and RFC 4563's Key ID
+extension and empty CS ID map) in the message shapes the modes use (RFC 3830 5.1, 5.2):
+PSK, PK and DH initiator and responder messages, Error messages, update messages, the
+published RFC 4567 example, and MIKEY-SAKKE I_MESSAGEs (RFC 6509: IDR, SAKKE, ECCSI
+SIGN). They need not be valid exchanges, only valid encodings. HDR, SP and KEMAC are
+built as the codec corpus builds them (conformance/corpus/valid.py); the identities and
+RAND are the oracle's own (an NAI IDr among them). `deviation_corpus()` holds one
 message per known tshark deviation (conformance/oracle/known_deviations.py).
 """
 
 from __future__ import annotations
 
-from conformance.corpus.valid import der_certificate, rfc4567_examples
+from conformance.corpus.valid import (
+    NTP,
+    T_NTP,
+    der_certificate,
+    header,
+    kemac,
+    rfc4567_examples,
+    srtp_policy,
+)
 from mikey.wire import (
     Cert,
     CertType,
@@ -34,7 +43,6 @@ from mikey.wire import (
     KeyIdEntry,
     KeyIdType,
     KeyType,
-    KvInterval,
     KvNull,
     KvSpi,
     MacAlg,
@@ -48,7 +56,6 @@ from mikey.wire import (
     SecurityPolicy,
     Sign,
     SignType,
-    SrtpIdEntry,
     SrtpParam,
     Timestamp,
     TsType,
@@ -65,55 +72,6 @@ _RFC4567 = rfc4567_examples()
 RFC4567_I_MESSAGE = _RFC4567["rfc4567-5.1-tc1"]
 RFC4567_R_MESSAGE = _RFC4567["rfc4567-5.1-tc2"]
 
-NTP_NOW = 0xE8A1_2B3C_8000_0001  # an NTP-UTC time (64 bits, RFC 3830 6.6)
-
-
-def srtp_policy(no: int, encr: int = 1, tag_len: int = 10) -> SecurityPolicy:
-    """An SRTP SP with every parameter of RFC 3830 Table 6.10.1.a."""
-    values = {
-        SrtpParam.ENCR_ALG: encr,
-        SrtpParam.SESSION_ENCR_KEY_LEN: 16,
-        SrtpParam.AUTH_ALG: 1,
-        SrtpParam.SESSION_AUTH_KEY_LEN: 20,
-        SrtpParam.SESSION_SALT_KEY_LEN: 14,
-        SrtpParam.SRTP_PRF: 0,
-        SrtpParam.KEY_DERIVATION_RATE: 0,
-        SrtpParam.SRTP_ENCRYPTION: 1,
-        SrtpParam.SRTCP_ENCRYPTION: 1,
-        SrtpParam.FEC_ORDER: 0,
-        SrtpParam.SRTP_AUTHENTICATION: 1,
-        SrtpParam.AUTH_TAG_LEN: tag_len,
-        SrtpParam.SRTP_PREFIX_LEN: 0,
-    }
-    params = tuple(PolicyParam(t, bytes([v])) for t, v in values.items())
-    return SecurityPolicy(no, ProtType.SRTP, params)
-
-
-def header(data_type: DataType, n_cs: int = 1, v: bool = False) -> CommonHeader:
-    """A HDR with `n_cs` SRTP crypto sessions (6.1.1), policy i for session i."""
-    cs_map = tuple(SrtpIdEntry(i, 0x1000_0000 + i, i * 7) for i in range(n_cs))
-    return CommonHeader(data_type, 0xCAFE_0000 + n_cs, cs_map, v=v)
-
-
-def _key_data() -> bytes:
-    return encode_key_data(
-        [
-            KeyData(KeyType.TGK, bytes(range(16))),
-            KeyData(KeyType.TEK_SALT, b"\x11" * 16, b"\x22" * 14, KvSpi(b"\x01\x02\x03\x04")),
-            KeyData(
-                KeyType.TGK_SALT, b"\x33" * 16, b"\x44" * 14, KvInterval(b"\x00" * 6, b"\xff" * 6)
-            ),
-        ]
-    )
-
-
-def kemac(encr: EncrAlg, mac: MacAlg) -> Kemac:
-    """A KEMAC: plaintext Key data for NULL, opaque ciphertext-sized bytes otherwise."""
-    data = _key_data() if encr == EncrAlg.NULL else bytes(range(40)) + b"\xa5" * 8
-    return Kemac(encr, data, mac, b"\x5a" * 20 if mac == MacAlg.HMAC_SHA_1_160 else b"")
-
-
-T_NTP = Timestamp(TsType.NTP_UTC, NTP_NOW)
 RAND = Rand(bytes(range(100, 116)))
 ID_I = Id(IdType.URI, b"sip:alice@example.org")
 ID_R = Id(IdType.NAI, b"bob@example.org")
@@ -178,7 +136,7 @@ def codec_corpus() -> dict[str, bytes]:
         ),
         "psk-update-ntp-null-kemac": _msg(
             header(psk_i),
-            Timestamp(TsType.NTP, NTP_NOW + 1),
+            Timestamp(TsType.NTP, NTP + 1),
             srtp_policy(0),
             kemac(EncrAlg.NULL, MacAlg.NULL),
         ),

@@ -1,0 +1,217 @@
+"""The checks the DH method (RFC 3830 3.3) and DH-HMAC (RFC 4650) share, written once.
+
+Each takes the mode (conformance.dh_exchange.DH_METHOD or DH_HMAC) and is the body of
+one test in conformance/rfc3830/test_dh_*.py and conformance/rfc4650/test_dhhmac_*.py,
+where the tests keep their own requirement markers: the rule is the same in both RFCs,
+its catalog entry is each RFC's own (RFC 4650 1.1 and 3 take the DH values, the group
+choice, the TGK and the updates over from RFC 3830 3.3 and 4.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
+from conformance.dh_exchange import DhFamily
+from conformance.evidence import Evidence
+from conformance.reference import send_to_responder
+from conformance.reference_dh import out_of_range, replace_dh
+from mikey.crypto.dh import DhKeyPair
+from mikey.wire import Dh, DhGroup, ErrorNo, Message
+from suts.base import Profile, Role, Sut
+
+Family = DhFamily[Any, Any]
+
+INVALID_DH = frozenset({ErrorNo.INVALID_DH, ErrorNo.UNSPECIFIED})
+"""What a responder may answer a DHi outside its group with (RFC 3830 Table 6.12)."""
+FRESH = 3
+"""How many exchanges show that a party draws its DH secret anew."""
+
+# -- the SUT as initiator ----------------------------------------------------------------
+
+
+def i_message_in_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, group: DhGroup
+) -> Message:
+    """The SUT's I_MESSAGE in `group` carries a DHi of that group and is taken by the
+    reference responder; returned for the mode's own payload checks."""
+    data, msg = dh.i_message(sut, evidence, dh_group=group)
+    dhi = msg.first(Dh)
+    assert dhi is not None and dhi.group == group, f"DHi {dhi}, want one in {group.name}"
+    reply = dh.responder(profile).take(data)
+    assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
+    return msg
+
+
+def every_i_message_has_a_fresh_dhi(dh: Family, sut: Sut, evidence: Evidence) -> None:
+    """xi is drawn anew: three I_MESSAGEs give three different DHi."""
+    values = []
+    for _ in range(FRESH):
+        _, msg = dh.i_message(sut, evidence)
+        dhi = msg.first(Dh)
+        assert dhi is not None, f"{dh.i_name} without DHi"
+        values.append(dhi.value)
+    assert len(set(values)) == len(values), "the initiator's DH value repeats"
+
+
+def takes_a_valid_r_message(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """The reference R_MESSAGE is taken, and the SUT's SRTP keys are the reference's."""
+    ref = dh.completed(sut, profile, evidence)
+    if not sut.capabilities().exports_keys:
+        return
+    csb = ref.csb
+    assert csb is not None
+    check_srtp_keys(sut, Role.INITIATOR, csb.srtp_keys, csb.cs_ids(), evidence)
+
+
+def rejects_a_flipped_r_message(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, in_dhr: bool, what: str
+) -> None:
+    """One bit flipped in the R_MESSAGE's last byte (its signature or MAC) or in DHr
+    after it was signed or MACed: `what` (the signature, the HMAC) fails."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    data = bytearray(answer)
+    data[answer.index(ref.last_dhr().value) + 5 if in_dhr else -1] ^= 0x01
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", bytes(data)))
+    assert not outcome.accepted, f"the SUT accepted an {dh.r_name} whose {what} fails"
+
+
+def rejects_a_dhr_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """An R_MESSAGE, signed or MACed anew, whose DHr is `value` of OUT_OF_RANGE."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    bad = out_of_range(DhGroup.OAKLEY_5, value)
+    forged = ref.forged(answer, replace_dh(0, lambda d: replace(d, value=bad)))
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", forged))
+    assert not outcome.accepted, f"the SUT accepted DHr = {value}"
+
+
+def rejects_a_dhr_of_another_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An R_MESSAGE, signed or MACed anew, whose DHr is a valid OAKLEY 2 value answering
+    an OAKLEY 5 DHi: the group is the initiator's to choose."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    other = DhKeyPair.generate(DhGroup.OAKLEY_2, ref.peer.env.random)
+    forged = ref.forged(answer, replace_dh(0, lambda d: Dh(other.group, other.public_value)))
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (other group)", forged))
+    assert not outcome.accepted, "the SUT accepted a DHr of another group than its DHi"
+
+
+def rekeying_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> Message:
+    """After an exchange, the SUT's re-keying update carries a fresh DHi and is taken by
+    the reference responder; returned for the mode's own checks. Not applicable if the
+    SUT does not implement updates."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = dh.completed(sut, profile, evidence)
+    first = ref.peer.last_message.first(Dh) if ref.peer.last_message else None
+    data = evidence.from_sut("update", sut.update()) or b""
+    update = strict_decode(data, "the update")
+    dhi = update.first(Dh)
+    assert first is not None and dhi is not None, "no DHi in the update"
+    assert dhi.value != first.value, "the update's DHi is the initial exchange's"
+    reply = ref.take(data)
+    assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    return update
+
+
+# -- the SUT as responder ----------------------------------------------------------------
+
+
+def answers_in_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, group: DhGroup
+) -> Message:
+    """The SUT answers an I_MESSAGE in `group` with DHr, DHi of that group, in an
+    R_MESSAGE the reference initiator takes; returned for the mode's own checks."""
+    ref = dh.reference(profile, dh_group=group)
+    answer, msg = dh.r_message(sut, ref, ref.i_message(), evidence)
+    found = msg.all(Dh)
+    assert [d.group for d in found] == [group, group], (
+        f"DH payloads {found}: want DHr, DHi in {group}"
+    )
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference initiator rejects the {dh.r_name}: {outcome.reason}"
+    return msg
+
+
+def every_exchange_gets_a_fresh_dhr(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """xr is drawn anew: three exchanges give three different DHr."""
+    values = []
+    for _ in range(FRESH):
+        ref = dh.reference(profile)
+        _, msg = dh.r_message(sut, ref, ref.i_message(), evidence)
+        values.append(msg.all(Dh)[0].value)
+    assert len(set(values)) == len(values), "the responder's DH value repeats"
+
+
+def rejects_a_dhi_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """An I_MESSAGE, signed or MACed anew, whose DHi is `value` of OUT_OF_RANGE."""
+    ref = dh.reference(profile)
+    bad = out_of_range(ref.settings.group, value)
+    data = ref.forge(replace_dh(0, lambda d: replace(d, value=bad)))
+    reply = send_to_responder(sut, ref, data, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+
+
+def rejects_a_replayed_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """The same update twice: the second is a replay (RFC 3830 5.4). An update names a
+    known CSB, so only the replay cache can tell the copy."""
+    ref, _ = dh.established(sut, profile, evidence)
+    update = ref.update(new_keys=True)
+    dh.r_message(sut, ref, update, evidence)
+    reply = send_to_responder(sut, ref, update, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, None)
+
+
+def rejects_a_stale_timestamp(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """T twice the allowed skew in the past (RFC 3830 5.4): refused."""
+    ref = dh.reference(profile, clock_offset=-2 * profile.max_skew - 10)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
+
+
+def an_update_with_dhi_gets_a_fresh_dhr(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An update with a new DHi is answered with a new DHr and that DHi."""
+    ref, first_answer = dh.established(sut, profile, evidence)
+    first = first_answer.all(Dh)[0]
+    answer, msg = dh.r_message(sut, ref, ref.update(new_keys=True), evidence)
+    found = msg.all(Dh)
+    assert len(found) == 2, f"the answer to a re-keying update has {len(found)} DH payloads"
+    assert found[1] == ref.dhi(), "the second DH payload is not the update's DHi"
+    assert found[0].value != first.value, "the update's DHr is the initial exchange's"
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+
+
+def an_update_without_dhi_gets_no_dh(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An update without DHi is answered without DHr and DHi."""
+    ref, _ = dh.established(sut, profile, evidence)
+    answer, msg = dh.r_message(sut, ref, ref.update(new_keys=False), evidence)
+    assert not msg.all(Dh), "DH payloads in the answer to an update without DHi"
+    outcome = ref.take_response(answer)
+    assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+
+
+def derived_srtp_keys_match_the_reference(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The SUT's SRTP master keys and salts equal the reference initiator's: both hold
+    g^(xi*xr) as TGK and derive by RFC 3830 4.1.3. Not applicable if the SUT cannot
+    export them."""
+    if not sut.capabilities().exports_keys:
+        pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
+    ref, _ = dh.exchanged(sut, profile, evidence)
+    check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
