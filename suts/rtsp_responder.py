@@ -3,8 +3,8 @@
 COMMAND is the client's command line (split as a shell would, never run by
 one), with `{url}` standing for the RTSP URL to play and, optionally,
 `{out}` for a file the client writes what it depayloads. OPTIONS, a query
-up to the first blank: `timeout=S` (seconds the client has to answer an
-offer, default 2), `encr=`, `mac=` (the KEMAC algorithms it takes, default
+up to the first blank: `timeout=S` (seconds the client has, from DESCRIBE,
+to set up or abort, and to PLAY; default 2), `encr=`, `mac=` (the KEMAC algorithms it takes, default
 NULL: a client cannot be given our pre-shared key, so it can only read a
 key sent in the clear), `keys=` (Key data types, default TEK_SALT). E.g.
 
@@ -15,7 +15,8 @@ key sent in the clear), `keys=` (Key data types, default TEK_SALT). E.g.
 In RTSP the server is MIKEY's initiator (4.2), so the client is the
 responder. Per `respond(message)` the adapter serves `message` in the
 DESCRIBE answer's `a=key-mgmt:mikey` (suts/rtsp_server, on 127.0.0.1),
-starts COMMAND as a child process in its own process group, and waits for:
+starts COMMAND as a child process in its own process group (it has 10 s to
+send DESCRIBE), and waits for:
 
 - SETUP: the client took the offer (4.2: on an error "the session is
   aborted", so a SETUP means it did not find one). The Reply carries the
@@ -23,9 +24,11 @@ starts COMMAND as a child process in its own process group, and waits for:
   adapter answers 200 whatever the data: the suite, not the adapter, judges.
 - no SETUP, the connection closed or TEARDOWN sent, the client exited: it
   aborted the session; Reply(None, accepted=False).
-- a crash (killed by a signal), or neither within `timeout` of DESCRIBE
-  (a hang), or no DESCRIBE at all: SutFailure with the exit status and the
-  client's last output. The client is killed; the next exchange starts anew.
+- a crash (killed by a signal), neither within `timeout` of DESCRIBE (a
+  hang; a client burning more than 0.15 s of CPU meanwhile is taken to spin
+  at once), or no DESCRIBE at all: SutFailure with the exit status, the
+  client's last output and the RTSP requests it sent. The client is killed;
+  the next exchange starts anew.
 
 `send_srtp` then waits for the client's PLAY, sends the media and returns
 what the client sent back (and the `{out}` file's content as the payload).
@@ -66,6 +69,21 @@ DEFAULT_TIMEOUT = 2.0
 MEDIA_WAIT = 3.0
 """Seconds to wait, after the last packet, for the client's next SRTCP report."""
 OUTPUT_LINES = 5
+START_TIMEOUT = 10.0
+"""Seconds the client has from its start to DESCRIBE; `timeout` runs from DESCRIBE on."""
+SPIN_CPU = 0.15
+"""CPU seconds a client may burn between DESCRIBE and SETUP (or abort) before it is
+taken to spin in a loop (Linux /proc); a client that sleeps is caught by `timeout`."""
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The user + system CPU time of process `pid` (proc(5) stat fields 14, 15); 0 when
+    /proc cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +227,8 @@ class RtspClientSut(Sut):
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         server, client = self._start(message)
-        deadline = time.monotonic() + self.spec.timeout
+        deadline = time.monotonic() + START_TIMEOUT
+        cpu_at_describe: float | None = None
         with server.changed:
             while True:
                 described = [s for s in server.sessions if s.offer is not None]
@@ -218,10 +237,16 @@ class RtspClientSut(Sut):
                     break
                 if client.process.poll() is not None and not described:
                     break
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise self._fail("neither set up nor aborted" if described else "no DESCRIBE")
-                server.changed.wait(min(left, 0.05))
+                if described and cpu_at_describe is None:
+                    deadline = time.monotonic() + self.spec.timeout
+                    cpu_at_describe = _cpu_seconds(client.process.pid)
+                spun = _cpu_seconds(client.process.pid) - (cpu_at_describe or 0.0)
+                if cpu_at_describe is not None and spun > SPIN_CPU:
+                    raise self._fail(f"spins: {spun:.2f} s of CPU after DESCRIBE, no SETUP")
+                if time.monotonic() > deadline:
+                    what = "neither set up nor aborted" if described else "sent no DESCRIBE"
+                    raise self._fail(f"{what} in time")
+                server.changed.wait(0.05)
         if done and done[0].setup_status == 200:
             self._session = done[0]
             uri = f" (uri={done[0].answer_uri})" if done[0].answer_uri else ""
@@ -242,7 +267,7 @@ class RtspClientSut(Sut):
                 f"{s.peer}: {', '.join(s.events)}" for s in self._server.sessions
             )
         self.reset()
-        return SutFailure(f"the RTSP client {what} within {self.spec.timeout} s; {evidence}")
+        return SutFailure(f"the RTSP client {what}; {evidence}")
 
     def send_srtp(self, rtp: tuple[bytes, ...], rtcp: bytes) -> MediaCapture:
         session, server = self._session, self._server
@@ -250,7 +275,7 @@ class RtspClientSut(Sut):
             raise SutFailure("no RTSP session set up to play")
         with server.changed:
             if not server.changed.wait_for(lambda: session.playing, self.spec.timeout):
-                raise self._fail("sent no PLAY")
+                raise self._fail(f"sent no PLAY within {self.spec.timeout} s")
         assert session.media is not None and session.transport is not None
         session.media.stream(session.transport, rtp, lambda sent: rtcp, session.stop)
         session.media.settle(MEDIA_WAIT)

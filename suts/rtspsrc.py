@@ -48,5 +48,5 @@ def from_spec(rest: str, profile: Profile) -> Sut:
     if reason is not None:
         raise SutSpecError(f"rtspsrc cannot run: {reason}")
     options = rest[1:] if rest else ""
-    query = "&".join(part for part in (DEFAULT_OPTIONS, options) if part)
+    query = options if "keys=" in options else "&".join(p for p in (DEFAULT_OPTIONS, options) if p)
     return client_from_spec(f"?{query} {COMMAND}", profile)
