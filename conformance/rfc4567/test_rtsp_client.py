@@ -25,19 +25,11 @@ import pytest
 from conformance.checks import not_applicable
 from conformance.evidence import Evidence
 from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
-from mikey.modes.srtp_policy import MASTER_KEY_LEN
-from mikey.srtp import SrtpKeys, libsrtp_session
-from mikey.wire import (
-    DecodeError,
-    EncrAlg,
-    Kemac,
-    KeyType,
-    MacAlg,
-    decode_key_data,
-    decode_message,
-)
+from conformance.rtsp_media import cleartext_keys, reported_sequences
+from mikey.srtp import libsrtp_session
+from mikey.wire import EncrAlg, KeyType, MacAlg
 from suts.base import ExchangeParams, Profile, Sut
-from suts.rtp import pcmu_payload, report_blocks, rtp_packet, sender_report
+from suts.rtp import pcmu_payload, rtp_packet, sender_report
 
 pytestmark = [pytest.mark.mode("PSK"), pytest.mark.role("responder")]
 
@@ -79,42 +71,6 @@ def test_client_aborts_on_an_offer_that_is_not_mikey(
     assert reply.message is None, "the client sent key management data back (4.2: no error)"
 
 
-def _cleartext_keys(message: bytes | None) -> list[SrtpKeys]:
-    """Keys the client sent in the clear in its own KeyMgmt message (KEMAC Encr alg NULL)."""
-    try:
-        kemac = decode_message(message).first(Kemac) if message else None
-        if kemac is None or kemac.encr_alg != EncrAlg.NULL:
-            return []
-        found = []
-        for data in decode_key_data(kemac.encr_data):
-            key, salt = data.key, data.salt
-            if salt is None and len(key) > MASTER_KEY_LEN:
-                key, salt = key[:MASTER_KEY_LEN], key[MASTER_KEY_LEN:]
-            found.append(SrtpKeys(key, salt or bytes(14)))
-        return found
-    except DecodeError:
-        return []
-
-
-def _reports(packets: tuple[bytes, ...], keys: list[SrtpKeys]) -> list[int]:
-    """The highest sequence numbers the client's reports give for our SSRC."""
-    import pylibsrtp
-
-    highest = []
-    for key in keys:
-        try:
-            session = libsrtp_session(key, pylibsrtp.Policy.SSRC_ANY_INBOUND)
-        except ValueError:
-            continue
-        for packet in packets:
-            try:
-                plain = session.unprotect_rtcp(packet)
-            except pylibsrtp.Error:
-                continue
-            highest += [b.highest_seq for b in report_blocks(plain) if b.ssrc == SSRC]
-    return highest
-
-
 @pytest.mark.requirement("RFC4567-3-media-keyed-by-key-mgmt")
 def test_client_takes_media_under_the_exchanged_keys(
     sut: Sut, profile: Profile, evidence: Evidence
@@ -134,8 +90,8 @@ def test_client_takes_media_under_the_exchanged_keys(
     rtp = tuple(sender.protect(rtp_packet(SSRC, seq)) for seq in seqs)
     capture = sut.send_srtp(rtp, sender.protect_rtcp(sender_report(SSRC, PACKETS)))
     evidence.note(f"media: sent {PACKETS} SRTP, got {len(capture.rtcp)} SRTCP back")
-    candidates = [ref.srtp_keys(cs) for cs in ref.cs_ids] + _cleartext_keys(reply.message)
-    highest = _reports(capture.rtcp, candidates)
+    candidates = [ref.srtp_keys(cs) for cs in ref.cs_ids] + cleartext_keys(reply.message)
+    highest = reported_sequences(capture.rtcp, candidates, SSRC)
     evidence.note(f"reports on our SSRC: highest sequence numbers {highest}")
     assert any(seqs[0] <= h <= seqs[-1] for h in highest), (
         f"no receiver report names SSRC {SSRC:#x} with a sequence number we sent "
