@@ -90,9 +90,8 @@ def _stream(session: Session, duration: float) -> None:
     sender = libsrtp_session(keys, pylibsrtp.Policy.SSRC_ANY_OUTBOUND)
     count = int(duration / PACKET_INTERVAL)
     packets: Iterator[bytes] = (
-        sender.protect(rtp_packet(SSRC, seq)) for seq in itertools.islice(
-            itertools.count(FIRST_SEQ), count
-        )
+        sender.protect(rtp_packet(SSRC, seq))
+        for seq in itertools.islice(itertools.count(FIRST_SEQ), count)
     )
     session.media.stream(
         session.transport,

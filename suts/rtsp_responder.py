@@ -213,7 +213,9 @@ class RtspClientSut(Sut):
         self._server = server
         out = Path(self._dir.name) / "out"
         out.unlink(missing_ok=True)
-        argv = [a.replace("{url}", server.url).replace("{out}", str(out)) for a in self.spec.command]
+        argv = [
+            a.replace("{url}", server.url).replace("{out}", str(out)) for a in self.spec.command
+        ]
         output = tempfile.TemporaryFile()  # noqa: SIM115 - _Client.stop closes it
         try:
             process = subprocess.Popen(

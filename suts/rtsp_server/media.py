@@ -11,6 +11,7 @@ seconds. Nothing here holds keys: callers protect the packets (mikey.srtp).
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import threading
@@ -98,10 +99,9 @@ class MediaLink:
 
     @staticmethod
     def _send(sock: socket.socket, data: bytes, to: tuple[str, int]) -> None:
-        try:
+        # the client's port may be gone: what it took in is its report's business
+        with contextlib.suppress(OSError):
             sock.sendto(data, to)
-        except OSError:  # the client's port is gone: what it took in is its report's business
-            pass
 
     def settle(self, wait: float) -> bool:
         """Wait up to `wait` seconds for the client's next RTCP datagram; True if one came."""

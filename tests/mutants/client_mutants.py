@@ -16,8 +16,16 @@ from dataclasses import dataclass, replace
 
 from mikey.srtp import SrtpKeys, libsrtp_session
 from mikey.wire import DecodeError, decode_message
-from suts.base import Capabilities, ExchangeParams, MediaCapture, Profile, Reply, Role, Sut
-from suts.base import SutFailure
+from suts.base import (
+    Capabilities,
+    ExchangeParams,
+    MediaCapture,
+    Profile,
+    Reply,
+    Role,
+    Sut,
+    SutFailure,
+)
 from suts.builtin import BuiltinSut
 from suts.rtp import RECEIVER_REPORT, RTP_HEADER
 from tests.mutants.bank import mutant
