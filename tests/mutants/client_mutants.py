@@ -29,7 +29,6 @@ from suts.base import (
 from suts.builtin import BuiltinSut
 from suts.rtp import RECEIVER_REPORT, RTP_HEADER
 from tests.mutants.bank import mutant
-from tests.mutants.media_mutants import _other_salt, _same
 
 REPORTER = 0x52454345
 
@@ -45,7 +44,7 @@ class RtspClientLikeSut(BuiltinSut):
     """The built-in responder as an RTSP client; `change` alters the keys it takes media
     under, `sets_up_anyway` makes it take an offer that is not MIKEY."""
 
-    change: Callable[[SrtpKeys], SrtpKeys] = _same
+    change: Callable[[SrtpKeys], SrtpKeys] | None = None
     sets_up_anyway: bool = False
 
     def capabilities(self) -> Capabilities:
@@ -68,7 +67,8 @@ class RtspClientLikeSut(BuiltinSut):
         keys = self.srtp_keys(Role.RESPONDER, 1)
         if keys is None:
             raise SutFailure("no established CSB to take the media under")
-        inbound = libsrtp_session(self.change(keys), pylibsrtp.Policy.SSRC_ANY_INBOUND)
+        taken_under = self.change(keys) if self.change else keys
+        inbound = libsrtp_session(taken_under, pylibsrtp.Policy.SSRC_ANY_INBOUND)
         taken = []
         for packet in rtp:
             try:
@@ -90,6 +90,8 @@ class RtspClientLikeSut(BuiltinSut):
     description="an RTSP client that takes SRTP under a master salt one bit off the exchanged one",
 )
 def client_media_under_other_keys(profile: Profile) -> Sut:
+    from tests.mutants.media_mutants import _other_salt  # the bank imports both modules
+
     return RtspClientLikeSut(profile=profile, change=_other_salt)
 
 
