@@ -99,7 +99,7 @@ def _stream(session: Session, duration: float) -> None:
         lambda sent: sender.protect_rtcp(sender_report(SSRC, sent)),
         session.stop,
     )
-    session.media.settle(0.0)
+    session.media.settle(0.0, drain=0.5)
 
 
 def summary(session: Session, show_secrets: bool) -> str:

@@ -66,8 +66,10 @@ from suts.base import (
 from suts.rtsp_server.session import RtspMikeyServer, Session
 
 DEFAULT_TIMEOUT = 2.0
-MEDIA_WAIT = 3.0
-"""Seconds to wait, after the last packet, for the client's next SRTCP report."""
+MEDIA_WAIT = 5.0
+"""Seconds to wait, after the last packet, for the client's first SRTCP report: RFC 3550
+6.2 and 6.3.1 put a receiver's first one about 1 to 4 s after it joins (half the 5 s
+minimum interval, randomized), and the client joins at PLAY, before the media."""
 OUTPUT_LINES = 5
 START_TIMEOUT = 10.0
 """Seconds the client has from its start to DESCRIBE; `timeout` runs from DESCRIBE on."""

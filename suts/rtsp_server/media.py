@@ -4,9 +4,10 @@
 11) for one SETUP. `stream` sends already protected SRTP packets 20 ms apart
 (the test source's pace, suts/rtp.py) with an SRTCP sender report every
 second and after the last, gathering every datagram the client sends to
-either port meanwhile; `settle` then waits for the client's next RTCP
-datagram (its receiver report on what it took in), for at most `wait`
-seconds. Nothing here holds keys: callers protect the packets (mikey.srtp).
+either port meanwhile; `settle` then gives the client a moment, and, unless
+it sent RTCP since the stream began, waits for its next RTCP datagram (its
+receiver report on what it took in) for at most `wait` seconds. Nothing here
+holds keys: callers protect the packets (mikey.srtp).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class MediaLink:
         self.received_rtp: list[bytes] = []
         self.received_rtcp: list[bytes] = []
         self.sent = 0
+        self.rtcp_before_stream = 0
         self._lock = threading.Lock()
 
     @property
@@ -85,6 +87,8 @@ class MediaLink:
         """Send `packets` PACKET_INTERVAL apart, and `report(count)` (an SRTCP SR) every
         REPORT_EVERY packets and after the last; stop early when `stop` is set."""
         rtp_to, rtcp_to = (client.host, client.rtp_port), (client.host, client.rtcp_port)
+        with self._lock:
+            self.rtcp_before_stream = len(self.received_rtcp)
         next_at = time.monotonic()
         for packet in packets:
             if stop.is_set():
@@ -103,9 +107,18 @@ class MediaLink:
         with contextlib.suppress(OSError):
             sock.sendto(data, to)
 
-    def settle(self, wait: float) -> bool:
-        """Wait up to `wait` seconds for the client's next RTCP datagram; True if one came."""
-        return self._gather(time.monotonic() + wait)
+    def settle(self, wait: float, drain: float = 0.2) -> None:
+        """Let the client catch up: gather for `drain` seconds, then, when no RTCP came
+        from it since the stream began, up to `wait` seconds more for its next one."""
+        self._gather_all(time.monotonic() + drain)
+        with self._lock:
+            reported = self.rtcp_before_stream < len(self.received_rtcp)
+        if not reported:
+            self._gather(time.monotonic() + wait)
+
+    def _gather_all(self, until: float) -> None:
+        while time.monotonic() < until:
+            self._gather(until)
 
     def close(self) -> None:
         self.rtp.close()
