@@ -20,8 +20,11 @@ send DESCRIBE), and waits for:
 
 - SETUP: the client took the offer (4.2: on an error "the session is
   aborted", so a SETUP means it did not find one). The Reply carries the
-  data of SETUP's KeyMgmt header (None without one), accepted=True. The
-  adapter answers 200 whatever the data: the suite, not the adapter, judges.
+  data of SETUP's KeyMgmt header, accepted=True; without the header it
+  carries None, which is right when the offer asked for no answer (V=0,
+  RFC 3830 3.1) and fails the tests that sent V=1. The adapter answers 200
+  whatever the data: the suite, not the adapter, judges it. A SETUP the
+  adapter cannot serve (not RTP/SAVP over unicast UDP) is a SutFailure.
 - no SETUP, the connection closed or TEARDOWN sent, the client exited: it
   aborted the session; Reply(None, accepted=False).
 - a crash (killed by a signal), neither within `timeout` of DESCRIBE (a
@@ -251,6 +254,9 @@ class RtspClientSut(Sut):
                     what = "neither set up nor aborted" if described else "sent no DESCRIBE"
                     raise self._fail(f"{what} in time")
                 server.changed.wait(0.05)
+        if done and done[0].setup_status not in (200, None):
+            status = done[0].setup_status
+            raise self._fail(f"sent a SETUP the adapter does not serve (answered {status})")
         if done and done[0].setup_status == 200:
             self._session = done[0]
             uri = f" (uri={done[0].answer_uri})" if done[0].answer_uri else ""

@@ -165,14 +165,18 @@ class RtspMikeyServer:
             headers = {"Content-Type": "application/sdp", "Content-Base": self.url + "/"}
             return 200, headers, sdp(self.host, session.offer)
         if method == "SETUP":
-            return self._setup(session, request)
+            answer = self._setup(session, request)
+            if session.setup_status != 200:  # a second SETUP (455) leaves the first's
+                session.setup_status = answer[0]
+            return answer
         if method in ("PLAY", "TEARDOWN"):
             given = (request.header("Session") or "").split(";")[0].strip()
+            if method == "TEARDOWN":
+                session.torn_down = True  # the client ends the session, set up or not
+                session.stop.set()
             if session.setup_status != 200 or given != session.session_id:
                 return 454, {}, ""
             if method == "TEARDOWN":
-                session.torn_down = True
-                session.stop.set()
                 return 200, {"Session": session.session_id}, ""
             if not session.playing:
                 session.playing = True
@@ -192,7 +196,6 @@ class RtspMikeyServer:
         if "RTP/SAVP" not in transport or "multicast" in transport or ports is None:
             return 461, {}, ""
         status = self._keymgmt(session, request.header("KeyMgmt"))
-        session.setup_status = status
         if status != 200:
             session.stop.set()
             return status, {}, ""

@@ -14,12 +14,7 @@ from suts.base import ExchangeParams, Profile, SutFailure
 from suts.rtsp_responder import RtspClientSut, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-ABORTS = (
-    "import socket,sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]);"
-    " s=socket.create_connection((p.hostname,p.port));"
-    " s.sendall(f'DESCRIBE {sys.argv[1]} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'.encode());"
-    " s.recv(65536); s.close()"
-)
+SCRIPTED = Path(__file__).with_name("scripted_client.py")
 
 
 def client(command: str) -> RtspClientSut:
@@ -41,13 +36,27 @@ def test_bad_specs_are_one_line_errors(rest: str, message: str) -> None:
         parse_spec(rest)
 
 
-def test_a_client_that_closes_after_describe_aborted_the_session() -> None:
-    sut = client(f'{sys.executable} -c "{ABORTS}" {{url}}')
+def scripted(*requests: str) -> RtspClientSut:
+    """A client that sends DESCRIBE, then `requests` ("|" between lines), then quits."""
+    args = " ".join(f"'{r}'" for r in ("DESCRIBE URL RTSP/1.0", *requests))
+    return client(f"{sys.executable} {SCRIPTED} {{url}} {args}")
+
+
+@pytest.mark.parametrize("requests", [(), ("TEARDOWN URL RTSP/1.0",)], ids=["close", "teardown"])
+def test_a_client_that_does_not_set_up_aborted_the_session(requests: tuple[str, ...]) -> None:
+    sut = scripted(*requests)
     try:
         reply = sut.respond(b"\x01\x00offer", ExchangeParams())
     finally:
         sut.close()
     assert reply.accepted is False and reply.message is None and "no SETUP" in reply.detail
+
+
+def test_a_setup_the_adapter_does_not_serve_is_a_sut_failure() -> None:
+    sut = scripted("SETUP URL/stream=0 RTSP/1.0|Transport: RTP/AVP;unicast;client_port=5000-5001")
+    with pytest.raises(SutFailure, match=r"a SETUP the adapter does not serve \(answered 461\)"):
+        sut.respond(b"\x01\x00offer", ExchangeParams())
+    sut.close()
 
 
 def test_a_crashing_client_is_a_sut_failure_with_its_status_and_output() -> None:
