@@ -267,8 +267,10 @@ def serve_command(options: argparse.Namespace, argv: list[str]) -> int:
         try:
             return serve_rtsp.serve_rtsp(options, profile)
         except OSError as exc:
-            where = f"{options.bind}:{options.port}"
-            raise CliError(f"cannot serve RTSP on {where}: {exc.strerror or exc}") from None
+            where = show((options.bind, options.port))
+            taken = exc.errno == errno.EADDRINUSE
+            reason = "the port is taken" if taken else exc.strerror or str(exc)
+            raise CliError(f"cannot serve RTSP on {where}: {reason}") from None
     port = MIKEY_PORT if options.port is None else options.port
     udp = _bind(socket.SOCK_DGRAM, options.bind, port, "udp")
     control: socket.socket | None = None

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from conformance.rtsp_media import cleartext_keys, reported_sequences
 from conformance.serve import describe, log
 from mikey.srtp import libsrtp_session
-from mikey.wire import EncrAlg, KeyType, MacAlg
+from mikey.wire import EncrAlg, KeyType, MacAlg, SrtpIdEntry
 from suts.base import ExchangeParams, Outcome, Profile, Role, SutFailure
 from suts.builtin import BuiltinSut
 from suts.rtp import PACKET_INTERVAL, rtp_packet, sender_report
@@ -40,6 +40,7 @@ from suts.rtsp_server.session import RtspMikeyServer, Session
 RTSP_PORT = 8554
 """The customary unprivileged RTSP port (554 needs root)."""
 SSRC = 0x4D494B45
+"""The stream's SSRC, named for crypto session 1 in the offer's CS ID map (RFC 3830 6.1.1)."""
 FIRST_SEQ = 0x1000
 
 
@@ -107,6 +108,8 @@ def summary(session: Session, show_secrets: bool) -> str:
     offer = session.keymgmt
     if not isinstance(offer, ReferenceOffer):
         return f"rtsp {session.peer}: {', '.join(session.events) or 'no request'}"
+    if session.player is not None:
+        session.player.join(timeout=2.0)
     parts = [f"rtsp {session.peer}: offered {describe(offer.message)}"]
     answer = describe(session.answer) if session.answer is not None else "no KeyMgmt"
     if session.setup_status is not None:
@@ -130,6 +133,7 @@ def summary(session: Session, show_secrets: bool) -> str:
 
 def serve_rtsp(options: argparse.Namespace, profile: Profile) -> int:
     params = ExchangeParams(
+        cs_map=(SrtpIdEntry(policy_no=0, ssrc=SSRC, roc=0),),  # RFC 3830 6.1.1: our stream
         encr_alg=EncrAlg[options.encr],
         mac_alg=MacAlg[options.mac],
         key_type=KeyType[options.key_type],

@@ -27,7 +27,7 @@ from conformance.evidence import Evidence
 from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
 from conformance.rtsp_media import cleartext_keys, reported_sequences
 from mikey.srtp import libsrtp_session
-from mikey.wire import EncrAlg, KeyType, MacAlg
+from mikey.wire import EncrAlg, KeyType, MacAlg, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Sut
 from suts.rtp import pcmu_payload, rtp_packet, sender_report
 
@@ -49,12 +49,20 @@ def rtsp_client(sut: Sut) -> None:
 
 def client_params(sut: Sut) -> ExchangeParams:
     """The plainest exchange the client declares it takes: V=0 (no answer needed, RFC
-    3830 3.1), no optional IDs, its own KEMAC algorithms and Key data type."""
+    3830 3.1), no optional IDs, its own KEMAC algorithms and Key data type, and our
+    stream's SSRC for crypto session 1."""
     caps = sut.capabilities()
     encr = EncrAlg.AES_CM_128 if EncrAlg.AES_CM_128 in caps.encr_algs else min(caps.encr_algs)
     mac = MacAlg.HMAC_SHA_1_160 if MacAlg.HMAC_SHA_1_160 in caps.mac_algs else min(caps.mac_algs)
     key = KeyType.TEK_SALT if KeyType.TEK_SALT in caps.key_types else min(caps.key_types)
-    return exchange_params(v=False, include_ids=False, encr_alg=encr, mac_alg=mac, key_type=key)
+    return exchange_params(
+        v=False,
+        include_ids=False,
+        encr_alg=encr,
+        mac_alg=mac,
+        key_type=key,
+        cs_map=(SrtpIdEntry(policy_no=0, ssrc=SSRC, roc=0),),  # our stream (RFC 3830 6.1.1)
+    )
 
 
 @pytest.mark.requirement("RFC4567-4.2-client-abort")

@@ -60,6 +60,8 @@ class MediaLink:
     def _gather(self, until: float) -> bool:
         """Take datagrams until the monotonic time `until`; True if one was RTCP."""
         got_rtcp = False
+        if self.rtp.fileno() < 0 or self.rtcp.fileno() < 0:  # closed: nothing more comes
+            return False
         with selectors.DefaultSelector() as sel:
             sel.register(self.rtp, selectors.EVENT_READ, (self.rtp, self.received_rtp))
             sel.register(self.rtcp, selectors.EVENT_READ, (self.rtcp, self.received_rtcp))
@@ -117,7 +119,7 @@ class MediaLink:
             self._gather(time.monotonic() + wait)
 
     def _gather_all(self, until: float) -> None:
-        while time.monotonic() < until:
+        while time.monotonic() < until and self.rtp.fileno() >= 0:
             self._gather(until)
 
     def close(self) -> None:

@@ -60,6 +60,8 @@ class Session:
     transport: ClientTransport | None = None
     media: MediaLink | None = None
     playing: bool = False
+    player: threading.Thread | None = None
+    """The thread running `on_play` for this session."""
     torn_down: bool = False
     closed: bool = False
     stop: threading.Event = field(default_factory=threading.Event)
@@ -180,7 +182,8 @@ class RtspMikeyServer:
                 return 200, {"Session": session.session_id}, ""
             if not session.playing:
                 session.playing = True
-                threading.Thread(target=self.on_play, args=(session,), daemon=True).start()
+                session.player = threading.Thread(target=self.on_play, args=(session,), daemon=True)
+                session.player.start()
             return 200, {"Session": session.session_id, "Range": "npt=0-"}, ""
         return 501, {"Public": PUBLIC}, ""
 

@@ -36,7 +36,6 @@ from mikey.wire import (
 )
 from suts.base import Profile, SutFailure
 from suts.rtp import pcmu_payload, rtp_packet, sender_report
-from suts.rtsp import RtspSut, parse_spec
 from suts.rtsp_responder import RtspClientSut
 from suts.rtspsrc import available, from_spec
 
@@ -154,74 +153,3 @@ def test_suite_run_against_rtspsrc_is_real_and_every_deviation_is_expected(
         == "expected-deviation"
     )
     assert not [t for t, v in verdicts.items() if v in ("error", "fail", "unexpected-pass")]
-
-
-@pytest.fixture
-def serve(request: pytest.FixtureRequest) -> Iterator[str]:
-    """`mikeyconf serve --rtsp` with the options the test names; yields its URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "conformance.cli",
-            "serve",
-            "--rtsp",
-            "--port",
-            "0",
-            "--no-ids",
-            "--encr",
-            "NULL",
-            "--mac",
-            "NULL",
-            "--key-type",
-            "TEK_SALT",
-            "--duration",
-            "2",
-            *request.param,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert "RTSP on rtsp://" in line, line
-    yield line.split("RTSP on ")[1].split()[0]
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.mark.parametrize("serve", [["--no-v"]], indirect=True)
-def test_serve_rtsp_media_decrypts_under_the_offered_keys(serve: str) -> None:
-    """Our RTSP client (suts/rtsp.py) against `serve --rtsp`: V=0, so SETUP needs no KeyMgmt;
-    the SRTP after PLAY decrypts under the keys of the offer (TEK+SALT in the clear)."""
-    import pylibsrtp
-
-    client = RtspSut(spec=parse_spec(serve.removeprefix("rtsp:")), profile=Profile())
-    try:
-        keys = cleartext_keys(client.initiate(exchange_params()))
-        assert client.complete(None).accepted
-        capture = client.receive_srtp()
-    finally:
-        client.close()
-    session = libsrtp_session(keys[0], pylibsrtp.Policy.SSRC_ANY_INBOUND)
-    plain = [session.unprotect(p) for p in capture.rtp]
-    assert len(plain) >= 20 and plain[0][12:] == pcmu_payload(0x1000)
-
-
-@pytest.mark.parametrize("serve", [[]], indirect=True)
-def test_serve_rtsp_answers_463_to_rtspsrc_which_sends_no_verification_message(
-    serve: str, rtspsrc: RtspClientSut
-) -> None:
-    """V=1 asks for a verification message (RFC 3830 3.1); rtspsrc's SETUP carries its own
-    I_MESSAGE, which the strict reference does not take: 463 (RFC 4567 4.2)."""
-    done = subprocess.run(
-        ["gst-launch-1.0", "rtspsrc", f"location={serve}", "protocols=udp", "!", "fakesink"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert (
-        done.returncode != 0 and "Error (463): Key management failure" in done.stdout + done.stderr
-    )
