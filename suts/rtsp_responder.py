@@ -77,18 +77,23 @@ OUTPUT_LINES = 5
 START_TIMEOUT = 10.0
 """Seconds the client has from its start to DESCRIBE; `timeout` runs from DESCRIBE on."""
 SPIN_CPU = 0.15
-"""CPU seconds a client may burn between DESCRIBE and SETUP (or abort) before it is
-taken to spin in a loop (Linux /proc); a client that sleeps is caught by `timeout`."""
+"""CPU seconds a client (its process group) may burn between DESCRIBE and SETUP (or
+abort) before it is taken to spin in a loop (Linux /proc); a client that sleeps is
+caught by `timeout`."""
 
 
-def _cpu_seconds(pid: int) -> float:
-    """The user + system CPU time of process `pid` (proc(5) stat fields 14, 15); 0 when
-    /proc cannot tell."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
+def _cpu_seconds(group: int) -> float:
+    """The user + system CPU time of the processes of process group `group` (proc(5) stat:
+    pgrp, utime, stime), so a wrapper's child counts too; 0 when /proc cannot tell."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[2]) == group:
+                total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not Linux's format
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)

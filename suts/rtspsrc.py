@@ -12,6 +12,7 @@ types default to all four.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 
@@ -27,6 +28,7 @@ ELEMENTS = ("rtspsrc", "srtpdec", "rtppcmudepay", "filesink")
 DEFAULT_OPTIONS = "keys=TEK,TEK_SALT,TGK,TGK_SALT"
 
 
+@functools.cache
 def available() -> str | None:
     """None when gst-launch-1.0 and the elements are here, else the reason they are not."""
     if shutil.which("gst-launch-1.0") is None or shutil.which("gst-inspect-1.0") is None:
