@@ -2,6 +2,7 @@
 
     mikeyconf serve [--bind ADDR] [--port N] [--control-port N | --no-control]
                     [--profile FILE]
+    mikeyconf serve --rtsp ...   (the reference as an RTSP server: conformance/serve_rtsp.py)
 
 It answers MIKEY messages arriving as UDP datagrams on ADDR:N (default
 127.0.0.1:2269, IANA's MIKEY port; 0 picks a free port) with the reference
@@ -51,14 +52,19 @@ def register(commands: Any) -> None:
         description="Answer MIKEY over UDP with the reference implementation; a control "
         "channel (JSON lines over TCP on loopback, suts/NET.md) makes it initiate.",
     )
-    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="default 127.0.0.1")
-    serve.add_argument("--port", type=_port, default=MIKEY_PORT, help="default 2269; 0: any")
+    serve.add_argument(
+        "--bind", "--host", default="127.0.0.1", metavar="ADDR", help="default 127.0.0.1"
+    )
+    serve.add_argument("--port", type=_port, help="default 2269 (--rtsp: 8554); 0: any")
     control = serve.add_mutually_exclusive_group()
     control.add_argument(
         "--control-port", type=_port, default=0, metavar="N", help="default: any free port"
     )
     control.add_argument("--no-control", action="store_true", help="responder only")
     serve.add_argument("--profile", metavar="FILE", help="provisioning profile (JSON object)")
+    from conformance import serve_rtsp  # it imports this module's log and describe
+
+    serve_rtsp.add_arguments(serve)
     serve.set_defaults(handler=serve_command)
 
 
@@ -255,7 +261,18 @@ def _bind(kind: int, host: str, port: int, what: str) -> socket.socket:
 
 def serve_command(options: argparse.Namespace, argv: list[str]) -> int:
     profile = load_profile(options.profile)
-    udp = _bind(socket.SOCK_DGRAM, options.bind, options.port, "udp")
+    if options.rtsp:
+        from conformance import serve_rtsp
+
+        try:
+            return serve_rtsp.serve_rtsp(options, profile)
+        except OSError as exc:
+            where = show((options.bind, options.port))
+            taken = exc.errno == errno.EADDRINUSE
+            reason = "the port is taken" if taken else exc.strerror or str(exc)
+            raise CliError(f"cannot serve RTSP on {where}: {reason}") from None
+    port = MIKEY_PORT if options.port is None else options.port
+    udp = _bind(socket.SOCK_DGRAM, options.bind, port, "udp")
     control: socket.socket | None = None
     try:
         if not options.no_control:

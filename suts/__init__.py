@@ -13,6 +13,8 @@ SCHEMES = {
     "shim": "suts.shim",
     "udp": "suts.net",
     "rtsp": "suts.rtsp",
+    "rtsp-client": "suts.rtsp_responder",
+    "rtspsrc": "suts.rtspsrc",
     "gstreamer": "suts.gstreamer",
 }
 """`--sut SCHEME:REST` adapters: the module's `from_spec(rest, profile)` builds the SUT.

@@ -77,7 +77,9 @@ class Capabilities:
     updates: bool = False
     """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
     media: bool = False
-    """The SUT sends SRTP media keyed by the CSB it initiated (receive_srtp)."""
+    """The SUT sends SRTP media keyed by the CSB it initiated (receive_srtp), or, as
+    responder, takes SRTP media keyed by the CSB it responded to (send_srtp): an RTSP
+    endpoint (RFC 4567). Media does not travel through the shim or the control channel."""
     provisionable: bool = True
     """A second instance built with another profile takes that profile (identities,
     keys). False for a fixed device: tests that need other provisioning do not apply."""
@@ -200,6 +202,9 @@ class MediaCapture:
 
     rtp: tuple[bytes, ...]
     rtcp: tuple[bytes, ...]
+    payload: bytes | None = None
+    """What the SUT made of the media it took in, when it says (e.g. the depayloaded
+    audio an RTSP client wrote to a file); None when it does not."""
 
 
 class SutFailure(Exception):
@@ -257,6 +262,13 @@ class Sut(ABC):
         """As initiator, after `complete` accepted: start the media of the last CSB and
         return the SRTP/SRTCP packets the SUT sent (only when capabilities().media)."""
         raise SutFailure(f"{type(self).__name__} sends no media")
+
+    def send_srtp(self, rtp: tuple[bytes, ...], rtcp: bytes) -> MediaCapture:
+        """As responder, after `respond`: start the media of the last CSB towards the SUT,
+        send it the SRTP packets `rtp` (20 ms apart) and then the SRTCP packet `rtcp`, and
+        return what the SUT sent back: its SRTCP receiver reports (only when
+        capabilities().media)."""
+        raise SutFailure(f"{type(self).__name__} takes no media")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the adapter holds (processes, sockets)."""

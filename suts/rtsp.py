@@ -135,7 +135,7 @@ def from_spec(rest: str, profile: Profile) -> Sut:
     return RtspSut(spec=parse_spec(rest), profile=profile)
 
 
-def _bind_port_pair(host: str) -> tuple[socket.socket, socket.socket]:
+def bind_port_pair(host: str) -> tuple[socket.socket, socket.socket]:
     """Two UDP sockets on consecutive ports, the first even (RTP, then RTCP; RFC 3550 11)."""
     for _ in range(50):
         rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -236,7 +236,7 @@ class RtspSut(Sut):
         return offer.data
 
     def complete(self, response: bytes | None) -> Outcome:
-        self._ports = _bind_port_pair("127.0.0.1")
+        self._ports = bind_port_pair("127.0.0.1")
         rtp_port = self._ports[0].getsockname()[1]
         headers = {"Transport": f"RTP/SAVP;unicast;client_port={rtp_port}-{rtp_port + 1}"}
         if response is not None:
