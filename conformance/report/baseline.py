@@ -112,10 +112,15 @@ def compare(baseline: Baseline, summary: Summary, strict: bool) -> Comparison:
     )
 
 
-def exit_meaning(status: int, comparison: Comparison | None) -> str:
-    """What the exit status means; 0 with failures the baseline also had says so."""
+def exit_meaning(status: int, comparison: Comparison | None, summary: Summary) -> str:
+    """What the exit status means; 0 with known failures or expected deviations says so."""
     if comparison is not None and status == EXIT_OK and comparison.known:
         return "no failure that the baseline did not have"
+    if status == EXIT_OK and summary.deviations:
+        return (
+            f"no applicable test failed beyond the {len(summary.deviations)} "
+            "expected deviation(s) of the expectations file"
+        )
     return EXIT_MEANING[status]
 
 

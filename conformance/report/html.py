@@ -101,7 +101,7 @@ def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison |
     body = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     body += (
         f'\n<tr><th>Exit status</th><td class="v status-{status}">'
-        f"{status}: {esc(exit_meaning(status, comparison))}</td></tr>"
+        f"{status}: {esc(exit_meaning(status, comparison, summary))}</td></tr>"
     )
     return f'<table class="meta">\n{body}\n</table>'
 

@@ -58,7 +58,7 @@ def build_results(
             "strict": run.strict,
             "harness_problems": list(problems),
             "exit_status": status,
-            "exit_meaning": exit_meaning(status, comparison),
+            "exit_meaning": exit_meaning(status, comparison, summary),
         },
         "requirements": {
             req.id: {

@@ -92,7 +92,7 @@ def format_summary(
         "",
         f"Report: {run_dir / 'report.html'}",
         f"        (also results.json, junit.xml, allure-results/ in {run_dir})",
-        f"Exit status {status}: {exit_meaning(status, comparison)}.",
+        f"Exit status {status}: {exit_meaning(status, comparison, summary)}.",
     ]
     return "\n".join(lines)
 

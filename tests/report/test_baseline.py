@@ -83,7 +83,9 @@ def test_only_new_failures_count(tmp_path: Path) -> None:
     without_c = summarize([Result.from_json(r) for r in now if r["test_id"][-1] != "c"], CATALOG)
     known = compare(baseline, without_c, strict=False).known
     assert exit_status(without_c, False, False, known=known) == 0
-    assert exit_meaning(0, compare(baseline, without_c, strict=False)).startswith("no failure")
+    assert exit_meaning(0, compare(baseline, without_c, strict=False), without_c).startswith(
+        "no failure"
+    )
     assert "e" in [t[-1] for t in compare(baseline, summary, strict=True).new]
 
     text = format_summary(
@@ -96,3 +98,19 @@ def test_only_new_failures_count(tmp_path: Path) -> None:
         "  2 failures also in the baseline (not counted):\n"
     )
     assert "  1 baseline failures that now pass:\n    rfc3830/test_psk_responder.py::b" in text
+
+
+def test_exit_meaning_names_the_expected_deviations_a_clean_exit_leaves_out() -> None:
+    clean = summarize([Result.from_json(record("a"))], CATALOG)
+    deviating = summarize(
+        [Result.from_json(r) for r in (record("a"), listed("b", "expected-deviation"))], CATALOG
+    )
+    assert exit_meaning(0, None, clean) == "every applicable test passed"
+    assert exit_meaning(0, None, deviating) == (
+        "no applicable test failed beyond the 1 expected deviation(s) of the expectations file"
+    )
+    failing = summarize(
+        [Result.from_json(r) for r in (record("a", "fail"), listed("b", "expected-deviation"))],
+        CATALOG,
+    )
+    assert exit_meaning(1, None, failing) == "a conformance test failed"
