@@ -12,7 +12,9 @@ fails raises `IntegrityError`. For PKCS#1 v1.5, OpenSSL 3.2+ applies
 implicit rejection (no Bleichenbacher oracle): a PKE under another key then
 "decrypts" to a pseudo-random byte string instead, and the KEMAC MAC keyed
 from it fails (RFC 3830 3.2: the envelope key's only use is keying the
-KEMAC), so the outcome is the same Auth failure either way.
+KEMAC), so the outcome is the same Auth failure either way. That string can
+be empty, and an empty envelope key cannot key the PRF (4.1.2 needs at least one
+block of inkey), so an empty result is refused here as not decrypting.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ def envelope_decrypt(
     if not isinstance(private_key, rsa.RSAPrivateKey):
         raise CryptoError(f"a {type(private_key).__name__} cannot decrypt a PKE (4.2.5)")
     try:
-        return private_key.decrypt(data, _padding(EnvelopeScheme(scheme)))
+        env_key = private_key.decrypt(data, _padding(EnvelopeScheme(scheme)))
     except ValueError:
         raise IntegrityError("the PKE does not decrypt under our key (RFC 3830 3.2)") from None
+    if not env_key:
+        raise IntegrityError("the PKE holds an empty envelope key, which keys nothing (4.1.2)")
+    return env_key

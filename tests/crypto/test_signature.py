@@ -77,6 +77,8 @@ def test_envelope_round_trip_and_wrong_key(scheme: EnvelopeScheme) -> None:
 def test_envelope_errors_are_crypto_errors() -> None:
     with pytest.raises(IntegrityError):
         envelope_decrypt(key(), b"\x00" * 256, EnvelopeScheme.OAEP)
+    with pytest.raises(IntegrityError, match="empty envelope key"):
+        envelope_decrypt(key(), envelope_encrypt(key().public_key(), b""))
     with pytest.raises(CryptoError, match="does not fit"):
         envelope_encrypt(key().public_key(), bytes(300))
     ec_key = ec.generate_private_key(ec.SECP256R1())

@@ -95,6 +95,17 @@ def test_pke_under_the_wrong_key_is_auth_failure() -> None:
     assert pair.responder.receive(pair.forge(wrong_key)).outcome.error == ErrorNo.AUTH_FAILURE
 
 
+def test_pke_holding_an_empty_envelope_key_is_auth_failure() -> None:
+    """PKCS#1 v1.5 implicit rejection can "decrypt" a foreign PKE to nothing (4.1.2)."""
+    pair = make_pk_pair()
+
+    def empty_key(msg: Message) -> Message:
+        data = envelope_encrypt(PKI.responder.good.certificate.public_key(), b"")
+        return replaced(msg, Pke, Pke(msg.all(Pke)[0].cache, data))
+
+    assert pair.responder.receive(pair.forge(empty_key)).outcome.error == ErrorNo.AUTH_FAILURE
+
+
 def test_encrypted_idi_that_is_not_the_expected_one_is_auth_failure() -> None:
     pair = make_pk_pair()
 
