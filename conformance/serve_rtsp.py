@@ -147,6 +147,7 @@ def serve_rtsp(options: argparse.Namespace, profile: Profile) -> int:
         host=options.bind,
         port=RTSP_PORT if options.port is None else options.port,
         path=options.path,
+        keep_finished=False,  # a long-running server: each session is logged, then dropped
     )
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}

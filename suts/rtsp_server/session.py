@@ -96,8 +96,12 @@ class RtspMikeyServer:
         host: str = "127.0.0.1",
         port: int = 0,
         path: str = "/test",
+        keep_finished: bool = True,
     ) -> None:
+        """`keep_finished=False` drops each session once `on_end` has seen it (a
+        long-running server); the default keeps them for the adapter's evidence."""
         self.keymgmt, self.on_play, self.on_end = keymgmt, on_play, on_end
+        self.keep_finished = keep_finished
         self.host, self.path = host, "/" + path.strip("/")
         self.listener = socket.create_server((host, port))
         self.port = self.listener.getsockname()[1]
@@ -152,6 +156,10 @@ class RtspMikeyServer:
                 session.closed = True
                 self.changed.notify_all()
             self.on_end(session)
+            if not self.keep_finished:
+                with self.changed:
+                    self.sessions.remove(session)
+                    self.changed.notify_all()
 
     def _handle(self, session: Session, request: RtspRequest) -> tuple[int, dict[str, str], str]:
         method = request.method
