@@ -55,7 +55,7 @@ from mikey.wire import (
     encode_key_data_with_id,
     encode_payload,
 )
-from suts.base import ExchangeParams, Profile, Role
+from suts.base import ExchangeParams, Profile, Role, Sut
 from suts.builtin import pk_settings_for
 
 PK = ExchangeParams(mode="PK")
@@ -72,6 +72,13 @@ def bad_certificates(profile: Profile, who: Role) -> PartyCerts:
         pytest.skip("not-applicable: the profile brings its own PKI; the suite holds no CA key")
     pki = test_pki(profile.id_initiator, profile.id_responder)
     return pki.initiator if who is Role.INITIATOR else pki.responder
+
+
+def caching_applicable(sut: Sut) -> None:
+    """Not applicable unless the SUT caches envelope keys and takes or sends updates."""
+    caps = sut.capabilities()
+    if not caps.envelope_key_cache or not caps.updates:
+        pytest.skip("not-applicable: the SUT does not cache PK envelope keys (envelope_key_cache)")
 
 
 def keyed_with(data: bytes, env_key: bytes, rand: bytes) -> bool:

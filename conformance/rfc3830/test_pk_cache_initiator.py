@@ -14,24 +14,23 @@ import pytest
 from conformance.checks import strict_decode
 from conformance.evidence import Evidence
 from conformance.reference import initiate
-from conformance.reference_pk import PkReferenceResponder, keyed_with, pk_params
+from conformance.reference_pk import (
+    PkReferenceResponder,
+    caching_applicable,
+    keyed_with,
+    pk_params,
+)
 from mikey.wire import Cert, DataType, Pke, PkeCache, Rand, Sign
 from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.mode("PK"), pytest.mark.role("initiator")]
 
 
-def applicable(sut: Sut) -> None:
-    caps = sut.capabilities()
-    if not caps.envelope_key_cache or not caps.updates:
-        pytest.skip("not-applicable: the SUT does not cache PK envelope keys (envelope_key_cache)")
-
-
 def cached_exchange(
     sut: Sut, profile: Profile, evidence: Evidence, cache: PkeCache
 ) -> PkReferenceResponder:
     """A PK exchange the SUT starts with C = `cache` in its PKE, verified both ways."""
-    applicable(sut)
+    caching_applicable(sut)
     ref = PkReferenceResponder(profile)
     i_message = initiate(sut, pk_params(pke_cache=cache), evidence)
     pke = strict_decode(i_message, "the I_MESSAGE").first(Pke)

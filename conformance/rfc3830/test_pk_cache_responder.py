@@ -16,17 +16,16 @@ import pytest
 from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
-from conformance.reference_pk import PkReferenceInitiator, answer_is_valid, pk_params
+from conformance.reference_pk import (
+    PkReferenceInitiator,
+    answer_is_valid,
+    caching_applicable,
+    pk_params,
+)
 from mikey.wire import DataType, PkeCache, Verification
 from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.mode("PK"), pytest.mark.role("responder")]
-
-
-def applicable(sut: Sut) -> None:
-    caps = sut.capabilities()
-    if not caps.envelope_key_cache or not caps.updates:
-        pytest.skip("not-applicable: the SUT does not cache PK envelope keys (envelope_key_cache)")
 
 
 def established(
@@ -81,7 +80,7 @@ def test_takes_an_update_keyed_with_the_cached_envelope_key(
     """With C=1 or 2 the envelope key "MUST be cached" (Table 6.3), so the CSB's update, a
     pre-shared key message with the cached envelope key as the pre-shared key (4.5), is
     taken and answered with a verification message keyed alike."""
-    applicable(sut)
+    caching_applicable(sut)
     update_is_taken(sut, established(sut, profile, evidence, cache), evidence)
 
 
@@ -92,7 +91,7 @@ def test_a_c1_key_is_a_pre_shared_key_for_a_new_csb(
     """C=1, unlike C=2, is not "only to be used for the specific CSB" (Table 6.3): the key
     is cached "so that it can be used as a pre-shared key" (3.2), so a pre-shared key
     I_MESSAGE (RAND, a new CSB ID) keyed with it starts a new CSB."""
-    applicable(sut)
+    caching_applicable(sut)
     ref = established(sut, profile, evidence, PkeCache.CACHE)
     message = ref.psk_keyed_by(ref.env_key)
     reply = send_to_responder(sut, ref, message, evidence)
@@ -108,7 +107,7 @@ def test_refuses_a_psk_message_keyed_with_an_envelope_key_sent_with_c0(
     """With C=0 "The envelope key MUST NOT be cached" (Table 6.3): a pre-shared key
     message keyed with it, an update of its CSB or a new CSB's I_MESSAGE, finds no key
     and is refused (5.3)."""
-    applicable(sut)
+    caching_applicable(sut)
     ref = established(sut, profile, evidence, PkeCache.NO_CACHE)
     update_of = ref.csb_id if target == "update" else None
     message = ref.psk_keyed_by(ref.env_key, update_of)
@@ -124,7 +123,7 @@ def test_refuses_a_c2_key_for_another_csb(
     """C=2: the key is cached "but only to be used for the specific CSB" (Table 6.3): a
     pre-shared key message keyed with it for a new CSB, or as the update of another CSB
     (established by a PK exchange with C=0), is refused."""
-    applicable(sut)
+    caching_applicable(sut)
     ref = established(sut, profile, evidence, PkeCache.CACHE_FOR_CSB)
     key = ref.env_key
     if target == "new-csb":
@@ -144,7 +143,7 @@ def test_the_cached_key_lasts_as_long_as_its_csb(
     """ "the key is at least to be cached during the lifetime of the entire CSB" (3.2): after
     a PK exchange of another CSB and after a first update keyed with it, the cached key
     still keys a second update of its CSB."""
-    applicable(sut)
+    caching_applicable(sut)
     ref = established(sut, profile, evidence, cache)
     established(sut, profile, evidence, PkeCache.NO_CACHE)
     for _ in range(2):

@@ -19,45 +19,32 @@ from tests.mutants.pk_mutants import with_initiator, with_responder
 # -- responder ---------------------------------------------------------------------------
 
 
-def _c_of(msg: Message) -> PkeCache:
-    return msg.all(Pke)[0].cache
+def _responder_reading(seen: PkeCache, as_if: PkeCache) -> type[PkResponder]:
+    """The PK responder that keeps an envelope key sent with C `seen` as if C were `as_if`."""
 
+    class Misreads(PkResponder):
+        def keep_envelope_key(self, msg: Message, env_key: bytes, id_i: Id) -> None:
+            sent = msg.all(Pke)[0].cache
+            cache = as_if if sent == seen else sent
+            self.envelope_keys.keep(msg.hdr.csb_id, cache, env_key, id_i)
 
-class _ForgetsC1(PkResponder):
-    def keep_envelope_key(self, msg: Message, env_key: bytes, id_i: Id) -> None:
-        if _c_of(msg) != PkeCache.CACHE:
-            super().keep_envelope_key(msg, env_key, id_i)
+    return Misreads
 
 
 @mutant("RFC3830-6.3-cache", "PK responder: does not cache the envelope key when C=1")
 def pk_cache_responder_forgets_c1(profile: Profile) -> Sut:
-    return with_responder(profile, _ForgetsC1)
-
-
-class _KeepsC0(PkResponder):
-    def keep_envelope_key(self, msg: Message, env_key: bytes, id_i: Id) -> None:
-        if _c_of(msg) == PkeCache.NO_CACHE:  # kept as if C said "Cache for CSB"
-            self.envelope_keys.keep(msg.hdr.csb_id, PkeCache.CACHE_FOR_CSB, env_key, id_i)
-        else:
-            super().keep_envelope_key(msg, env_key, id_i)
+    return with_responder(profile, _responder_reading(PkeCache.CACHE, PkeCache.NO_CACHE))
 
 
 @mutant("RFC3830-6.3-no-cache", "PK responder: caches the envelope key though C=0")
 def pk_cache_responder_keeps_c0(profile: Profile) -> Sut:
-    return with_responder(profile, _KeepsC0)
-
-
-class _C2ForAnyCsb(PkResponder):
-    def keep_envelope_key(self, msg: Message, env_key: bytes, id_i: Id) -> None:
-        if _c_of(msg) == PkeCache.CACHE_FOR_CSB:  # kept as a general pre-shared key (C=1)
-            self.envelope_keys.keep(msg.hdr.csb_id, PkeCache.CACHE, env_key, id_i)
-        else:
-            super().keep_envelope_key(msg, env_key, id_i)
+    reading = _responder_reading(PkeCache.NO_CACHE, PkeCache.CACHE_FOR_CSB)
+    return with_responder(profile, reading)
 
 
 @mutant("RFC3830-6.3-cache-for-csb", "PK responder: takes a C=2 key for other CSBs")
 def pk_cache_responder_c2_for_any_csb(profile: Profile) -> Sut:
-    return with_responder(profile, _C2ForAnyCsb)
+    return with_responder(profile, _responder_reading(PkeCache.CACHE_FOR_CSB, PkeCache.CACHE))
 
 
 class _OneShotKey(PkResponder):
@@ -110,36 +97,30 @@ def pk_cache_update_keyed_by_psk(profile: Profile) -> Sut:
     return with_initiator(profile, _UpdateKeyedByPsk)
 
 
-class _InitiatorKeepsC0(PkInitiator):
-    def keep_envelope_key(self, csb_id: int, cache: PkeCache, env_key: bytes) -> None:
-        super().keep_envelope_key(csb_id, cache or PkeCache.CACHE_FOR_CSB, env_key)
+def _initiator_reading(seen: PkeCache, as_if: PkeCache) -> type[PkInitiator]:
+    """The PK initiator that keeps an envelope key it sent with C `seen` as if C were `as_if`."""
+
+    class Misreads(PkInitiator):
+        def keep_envelope_key(self, csb_id: int, cache: PkeCache, env_key: bytes) -> None:
+            super().keep_envelope_key(csb_id, as_if if cache == seen else cache, env_key)
+
+    return Misreads
 
 
 @mutant("RFC3830-6.3-no-cache", "PK initiator: caches the envelope key though C=0")
 def pk_cache_initiator_keeps_c0(profile: Profile) -> Sut:
-    return with_initiator(profile, _InitiatorKeepsC0)
-
-
-class _InitiatorForgetsC1(PkInitiator):
-    def keep_envelope_key(self, csb_id: int, cache: PkeCache, env_key: bytes) -> None:
-        if cache != PkeCache.CACHE:
-            super().keep_envelope_key(csb_id, cache, env_key)
+    reading = _initiator_reading(PkeCache.NO_CACHE, PkeCache.CACHE_FOR_CSB)
+    return with_initiator(profile, reading)
 
 
 @mutant("RFC3830-6.3-cache", "PK initiator: does not cache the envelope key when C=1")
 def pk_cache_initiator_forgets_c1(profile: Profile) -> Sut:
-    return with_initiator(profile, _InitiatorForgetsC1)
-
-
-class _InitiatorForgetsC2(PkInitiator):
-    def keep_envelope_key(self, csb_id: int, cache: PkeCache, env_key: bytes) -> None:
-        if cache != PkeCache.CACHE_FOR_CSB:
-            super().keep_envelope_key(csb_id, cache, env_key)
+    return with_initiator(profile, _initiator_reading(PkeCache.CACHE, PkeCache.NO_CACHE))
 
 
 @mutant("RFC3830-6.3-cache-for-csb", "PK initiator: does not cache the envelope key when C=2")
 def pk_cache_initiator_forgets_c2(profile: Profile) -> Sut:
-    return with_initiator(profile, _InitiatorForgetsC2)
+    return with_initiator(profile, _initiator_reading(PkeCache.CACHE_FOR_CSB, PkeCache.NO_CACHE))
 
 
 class _InitiatorOneShot(PkInitiator):
