@@ -14,6 +14,7 @@ from mikey.wire import (
     PkeCache,
     Rand,
     Sign,
+    Verification,
     decode_message,
 )
 from tests.modes.pairs import ALICE, BOB
@@ -90,7 +91,9 @@ def test_a_psk_message_keyed_with_an_uncached_envelope_key_is_an_auth_failure(
     assert not reply.outcome.accepted
     assert reply.outcome.error == ErrorNo.AUTH_FAILURE
     assert reply.message is not None
-    assert decode_message(reply.message).hdr.data_type == DataType.ERROR
+    error = decode_message(reply.message)
+    assert error.hdr.data_type == DataType.ERROR
+    assert not error.all(Verification), "no key to authenticate it with (5.1.2)"
 
 
 def test_a_c1_key_starts_a_new_csb_that_it_then_keys() -> None:
