@@ -7,6 +7,11 @@ Forgeries of a PK I_MESSAGE are broken in exactly one way and then signed
 only be rejecting that one fault. The adversarial certificates come from the
 suite's test PKI (conformance.testpki), so they exist only when the profile
 brings no PKI of its own (`bad_certificates`).
+
+Envelope key caching (RFC 3830 3.2, 4.5, 6.3; mikey.modes.pk_cache): the
+reference initiator makes the pre-shared key messages keyed with an envelope key
+(`psk_keyed_by`, whatever C said, so a test can send one the C forbids), and
+`keyed_with` tells whether a pre-shared key message is keyed with a given one.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from conformance.checks import strict_decode
 from conformance.reference import (
     ByteMutation,
+    HarnessError,
     MessageMutation,
     ReferenceInitiator,
     ReferenceResponder,
@@ -30,20 +37,25 @@ from mikey.crypto.envelope import envelope_encrypt
 from mikey.modes.pk_common import PkSettings
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
+from mikey.modes.psk_common import message_keys
+from mikey.modes.sealing import verify
 from mikey.wire import (
     PAYLOAD_TYPE,
     Cert,
     CertType,
+    DataType,
     Id,
     Kemac,
     Message,
     PayloadType,
     Pke,
     Timestamp,
+    Verification,
+    decode_message,
     encode_key_data_with_id,
     encode_payload,
 )
-from suts.base import ExchangeParams, Profile, Role
+from suts.base import ExchangeParams, Profile, Role, Sut
 from suts.builtin import pk_settings_for
 
 PK = ExchangeParams(mode="PK")
@@ -60,6 +72,24 @@ def bad_certificates(profile: Profile, who: Role) -> PartyCerts:
         pytest.skip("not-applicable: the profile brings its own PKI; the suite holds no CA key")
     pki = test_pki(profile.id_initiator, profile.id_responder)
     return pki.initiator if who is Role.INITIATOR else pki.responder
+
+
+def caching_applicable(sut: Sut) -> None:
+    """Not applicable unless the SUT caches envelope keys and takes or sends updates."""
+    caps = sut.capabilities()
+    if not caps.envelope_key_cache or not caps.updates:
+        pytest.skip("not-applicable: the SUT does not cache PK envelope keys (envelope_key_cache)")
+
+
+def keyed_with(data: bytes, env_key: bytes, rand: bytes) -> bool:
+    """Whether `data` is a pre-shared key message whose KEMAC MAC verifies under the keys
+    that `env_key` as the pre-shared key gives with the CSB's `rand` (4.1.4, 5.2)."""
+    msg = decode_message(data)
+    kemac = msg.first(Kemac)
+    if kemac is None:
+        return False
+    keys = message_keys(env_key, msg.hdr.csb_id, rand, kemac.encr_alg, kemac.mac_alg)
+    return verify(data, msg, keys.auth_key)
 
 
 def _payloads(msg: Message, kind: type, new: tuple[Any, ...]) -> Message:
@@ -103,6 +133,20 @@ class PkReferenceInitiator(ReferenceInitiator):
             return self.peer.seal(self.peer.unsealed_message())
         finally:
             self.peer.pk = self.pk
+
+    @property
+    def env_key(self) -> bytes:
+        """The envelope key of the latest PK message."""
+        if self.peer.env_key is None:
+            raise HarnessError("i_message() first")
+        return self.peer.env_key
+
+    def psk_keyed_by(self, env_key: bytes, update_of: int | None = None) -> bytes:
+        """A pre-shared key I_MESSAGE with `env_key` as the pre-shared key (3.2, 4.5): an
+        update of CSB `update_of` (established on this side), or a new CSB's (None)."""
+        data = self.peer.start_psk(env_key, update_of)
+        self._message = decode_message(data)
+        return data
 
     # -- forgeries of one payload, signed afterwards ---------------------------------------
 
@@ -158,6 +202,17 @@ class PkReferenceInitiator(ReferenceInitiator):
             return _payloads(msg, Kemac, (replace(kemac, mac=tag),))
 
         return mutate
+
+
+def answer_is_valid(ref: PkReferenceInitiator, message: bytes | None) -> None:
+    """The verification message HDR, T, [IDr], V (3.2) verifies at the reference initiator."""
+    assert message is not None, "V=1 but the SUT sent no verification message (3.2)"
+    msg = strict_decode(message, "the R_MESSAGE")
+    assert msg.hdr.data_type == DataType.PK_RESP, f"R_MESSAGE of type {msg.hdr.data_type.name}"
+    assert msg.hdr.csb_id == ref.csb_id, "the responder must use the same CSB ID (6.1)"
+    assert isinstance(msg.payloads[-1], Verification), "V is not the last payload (3.2, 5.2)"
+    outcome = ref.take_response(message)
+    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
 
 
 class PkReferenceResponder(ReferenceResponder):

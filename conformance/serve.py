@@ -35,7 +35,7 @@ from typing import Any
 from conformance.cli import CliError, load_profile
 from mikey.wire import DecodeError, decode_message
 from suts.base import ExchangeParams, Outcome, Profile, Role, SutFailure
-from suts.builtin import BuiltinSut, mode_of
+from suts.builtin import BuiltinSut
 from suts.net import MAX_DATAGRAM, MIKEY_PORT
 from suts.net_control import MAX_LINE, network_capabilities_to_json
 from suts.shim.codec import keys_to_json, outcome_to_json, params_from_json, profile_from_json
@@ -119,7 +119,7 @@ class Device:
                 return
             try:
                 modes = self.sut.capabilities().modes
-                mode = mode_of(data)
+                mode = self.sut.responder_mode(data)
                 reply = self.sut.respond(
                     data, ExchangeParams(mode=mode if mode in modes else "PSK")
                 )

@@ -26,6 +26,7 @@ from mikey.wire.registry import (
     KeyType,
     MacAlg,
     PayloadType,
+    PkeCache,
 )
 
 if TYPE_CHECKING:
@@ -95,6 +96,12 @@ class Capabilities:
     """It plays RSA-R group mode (RFC 4738 3.2) when the exchange's `rsar_group` asks: as
     initiator a member asking for the group's keys, as responder the group's key
     distributor. False: the group-mode tests do not apply."""
+    envelope_key_cache: bool = False
+    """It caches the PK envelope key as the PKE's C field asks (RFC 3830 3.2, 4.5, Table
+    6.3): as PK initiator it writes the C of the exchange's `pke_cache` and, with C 1 or 2,
+    sends the CSB's updates (`update`) as pre-shared key messages keyed with the envelope
+    key; as PK responder it keeps the key for C 1 or 2 and takes such messages. False: the
+    envelope key caching tests do not apply."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,10 @@ class ExchangeParams:
     rsar_group: bool = False
     """RSA-R group mode (RFC 4738 3.2): the initiator asks for a group's keys, the
     responder hands every member the one group CSB. Honoured when `rsar_group`."""
+    pke_cache: PkeCache = PkeCache.NO_CACHE
+    """The C a PK initiator writes in its PKE (RFC 3830 6.3, Table 6.3): whether the
+    envelope key is cached, and so keys the CSB's updates (4.5). Honoured when
+    `envelope_key_cache`; a responder reads C from the message."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mikey.modes.base import Environment
+from mikey.modes.pk_responder import PkResponder
 from mikey.pki import Fetch
 from mikey.srtp import SrtpKeys
 from mikey.wire import (
@@ -115,6 +116,7 @@ class BuiltinSut(Sut):
             updates=True,
             rand_optional=True,
             rsar_group=True,
+            envelope_key_cache=True,
         )
 
     def environment(self) -> Environment:
@@ -150,6 +152,16 @@ class BuiltinSut(Sut):
             self._responder = responder
             reply = responder.receive(message)
         return Reply(reply.message, reply.outcome.accepted, reply.outcome.reason)
+
+    def responder_mode(self, message: bytes) -> str:
+        """The mode whose responder takes `message` when nothing else says (a datagram):
+        its data type's (mode_of), but a pre-shared key message that an envelope key the
+        PK responder cached keys is the PK responder's (RFC 3830 3.2, 4.5)."""
+        mode = mode_of(message)
+        pk = self._responders.get("PK")
+        if mode == "PSK" and isinstance(pk, PkResponder) and pk.keys_psk_message(message):
+            return "PK"
+        return mode
 
     def decode(self, data: bytes) -> DecodeResult:
         try:

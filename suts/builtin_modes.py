@@ -165,6 +165,7 @@ def pk_settings_for(
         peer=peer,
         initiator_id=profile.id_initiator,
         envelope=material.envelope,
+        cache=params.pke_cache,
     )
 
 

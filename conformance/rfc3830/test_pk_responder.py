@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
+from conformance.checks import check_srtp_keys, expect_rejection
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
-from conformance.reference_pk import PkReferenceInitiator, bad_certificates, pk_params
+from conformance.reference_pk import (
+    PkReferenceInitiator,
+    answer_is_valid,
+    bad_certificates,
+    pk_params,
+)
 from conformance.testpki import MALLORY
 from mikey.wire import (
-    DataType,
     EncrAlg,
     ErrorNo,
     Id,
     IdType,
     Rand,
     SignType,
-    Verification,
 )
 from suts.base import Profile, Role, Sut
 
@@ -36,17 +39,6 @@ CERT_FAULTS = frozenset({ErrorNo.INVALID_CERT, ErrorNo.AUTH_FAILURE})
 def supported(sut: Sut, encr: EncrAlg) -> None:
     if encr not in sut.capabilities().encr_algs:
         pytest.skip(f"not-applicable: the SUT does not implement {encr.name}")
-
-
-def answer_is_valid(ref: PkReferenceInitiator, message: bytes | None) -> None:
-    """The verification message HDR, T, [IDr], V (3.2) verifies at the reference initiator."""
-    assert message is not None, "V=1 but the SUT sent no verification message (3.2)"
-    msg = strict_decode(message, "the R_MESSAGE")
-    assert msg.hdr.data_type == DataType.PK_RESP, f"R_MESSAGE of type {msg.hdr.data_type.name}"
-    assert msg.hdr.csb_id == ref.csb_id, "the responder must use the same CSB ID (6.1)"
-    assert isinstance(msg.payloads[-1], Verification), "V is not the last payload (3.2, 5.2)"
-    outcome = ref.take_response(message)
-    assert outcome.accepted, f"the reference initiator rejects the R_MESSAGE: {outcome.reason}"
 
 
 @pytest.mark.requirement(

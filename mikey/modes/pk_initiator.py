@@ -18,6 +18,14 @@ test can alter a message and still sign it. `kemac_for` re-encrypts and
 re-MACs a KEMAC with the exchange's keys for forgeries of its plaintext.
 Before the first message the responder's certificate is checked like any
 peer's (mikey.pki, for keyEncipherment and the configured IDr).
+
+Envelope key caching (PkSettings.cache, the PKE's C; mikey.modes.pk_cache):
+when the CSB is established the envelope key is kept as C asks, and an update
+of a CSB with a kept key is a pre-shared key message keyed with it (4.5: "it
+MUST NOT be a public key message"), made by the pre-shared key initiator with
+the key as its PSK (`start_psk`); a C=1 key also keys new CSBs
+(`start_with_cached_key`). `receive` hands the answer to such a message to
+that initiator: a PSK ver msg with V keyed alike (3.1).
 """
 
 from __future__ import annotations
@@ -29,10 +37,11 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from mikey.crypto import KemacKeys
 from mikey.crypto.envelope import envelope_encrypt
 from mikey.crypto.signature import signature_sign
-from mikey.modes.base import Environment, Rejection
+from mikey.modes.base import Environment, Outcome, Rejection
+from mikey.modes.pk_cache import EnvelopeKeyCache
 from mikey.modes.pk_common import PkSettings, responder_identity, sealed_kemac
 from mikey.modes.psk_common import message_keys, verification_trailer
-from mikey.modes.psk_initiator import PskInitiator
+from mikey.modes.psk_initiator import Exchange, PskInitiator
 from mikey.modes.sealing import verify
 from mikey.modes.signing import sign_message, signature_length, signed_part, signer_key
 from mikey.pki import Usage, cert_hash, der_of
@@ -48,6 +57,7 @@ from mikey.wire import (
     Message,
     Payload,
     Pke,
+    PkeCache,
     Rand,
     Sign,
     Timestamp,
@@ -65,6 +75,9 @@ class PkInitiator(PskInitiator):
         self.pk = pk
         self.env_key: bytes | None = None
         """The envelope key of the latest exchange (3.2)."""
+        self.envelope_keys = EnvelopeKeyCache()
+        self.psk_side: PskInitiator | None = None
+        """The pre-shared key initiator of the latest exchange, when a cached key keys it."""
         initiator_id = pk.initiator_id or pk.transport.id_i
         if initiator_id is None:
             raise ValueError("the public-key method sends IDi encrypted (6.2): set initiator_id")
@@ -143,6 +156,61 @@ class PkInitiator(PskInitiator):
         if self.env_key is None:
             raise ValueError("no exchange started")
         return self.env_key
+
+    # -- envelope key caching (3.2, 4.5, Table 6.3) --------------------------------------
+
+    def start_update(self, csb_id: int | None = None, new_keys: bool = True) -> bytes:
+        """A sealed update of an established CSB (4.5), default the latest: a pre-shared key
+        message keyed with the CSB's cached envelope key, else a PK message."""
+        target = csb_id if csb_id is not None else self._latest_csb_id()
+        cached = self.envelope_keys.for_update(target) if target is not None else None
+        if cached is None:
+            self.psk_side = None
+            return super().start_update(csb_id, new_keys)
+        return self.start_psk(cached.env_key, target, new_keys)
+
+    def start_with_cached_key(self) -> bytes:
+        """A pre-shared key I_MESSAGE for a new CSB keyed with the responder's C=1 key."""
+        cached = self.envelope_keys.for_new_csb(self.settings.id_r)
+        if cached is None:
+            raise ValueError("no envelope key cached with C=1 (RFC 3830 Table 6.3)")
+        data = self.start_psk(cached.env_key)
+        csb_id = self._current().csb.csb_id
+        self.envelope_keys.keep(csb_id, cached.cache, cached.env_key, cached.owner)
+        return data
+
+    def start_psk(
+        self, env_key: bytes, update_of: int | None = None, new_keys: bool = True
+    ) -> bytes:
+        """A sealed pre-shared key I_MESSAGE with `env_key` as the pre-shared key (3.2, 4.5):
+        an update of CSB `update_of`, or the initial message of a new CSB (None). It is
+        the pre-shared key initiator's, sharing our CSBs and clock; its exchange is ours."""
+        psk = PskInitiator(replace(self.settings, psk=env_key), self.env)
+        psk.csbs = self.csbs
+        data = psk.start() if update_of is None else psk.start_update(update_of, new_keys)
+        self.exchange, self.psk_side = psk.exchange, psk
+        return data
+
+    def keep_envelope_key(self, csb_id: int, cache: PkeCache, env_key: bytes) -> None:
+        """Keep the envelope key of an established CSB as C asks (3.2, Table 6.3)."""
+        self.envelope_keys.keep(csb_id, cache, env_key, self.settings.id_r)
+
+    def receive(self, data: bytes) -> Outcome:
+        """The answer to the latest message: by the pre-shared key initiator that made it,
+        when a cached envelope key keyed it, else as a PK exchange's."""
+        if self.psk_side is not None and self.psk_side.exchange is self.exchange:
+            return self.psk_side.receive(data)
+        return super().receive(data)
+
+    def _establish(self, exchange: Exchange) -> None:
+        """Store the CSB; a PK message's envelope key is kept as its PKE's C asks."""
+        super()._establish(exchange)
+        pke = exchange.sent.first(Pke) if exchange.sent is not None else None
+        if pke is not None and self.env_key is not None:
+            self.keep_envelope_key(exchange.csb.csb_id, pke.cache, self.env_key)
+
+    def _latest_csb_id(self) -> int | None:
+        return self.exchange.csb.csb_id if self.exchange is not None else None
 
     # -- the verification message --------------------------------------------------------
 

@@ -20,12 +20,17 @@ step each (the pre-shared key responder's steps where they are the same):
   check_encrypted_idi   -> Auth failure ("The encrypted IDi MUST always be verified
                            to be equal with the expected IDi", 3.2)
   check_key_data, check_policies, establish, verification_message (PK ver msg)
+  keep_envelope_key     (PKE C = 1 or 2: the envelope key, for the CSB's lifetime, 3.2)
+
+A pre-shared key I_MESSAGE (data type PSK init) is keyed with a cached envelope key
+(4.5): `take_cached_key_message` hands it to the pre-shared key responder whose keys
+are the cached ones (mikey.modes.pk_cache, which says what each C value keys).
 
 Decisions: the signature is checked before the envelope is opened (no RSA
 decryption for an unauthenticated sender). NULL MAC is taken with AES-KW-128
 (4.2.3: "If the key wrap function is used in the public key method, the NULL
 MAC is RECOMMENDED"). An envelope key marked for caching (PKE C, Table 6.3)
-is kept with its CSB in `cached_env_keys` for the CSB's lifetime (3.2).
+is kept with its CSB in `envelope_keys` for the CSB's lifetime (3.2).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from mikey.crypto import CryptoError, IntegrityError, KemacKeys, kemac_decrypt, mac_verify
 from mikey.crypto.envelope import envelope_decrypt
 from mikey.modes.base import Environment, Rejection
+from mikey.modes.pk_cache import CachedKeyResponder, EnvelopeKeyCache
 from mikey.modes.pk_common import (
     PkSettings,
     clear_identities,
@@ -65,12 +71,12 @@ from mikey.wire import (
     MacAlg,
     Message,
     Pke,
-    PkeCache,
     Rand,
     SecurityPolicy,
     Sign,
     Timestamp,
     decode_key_data_with_id,
+    decode_message,
 )
 
 I_MESSAGE_PAYLOADS = (
@@ -99,20 +105,26 @@ def _one(msg: Message, kind: type[Kemac] | type[Pke] | type[Sign]) -> Kemac | Pk
 class PkResponder(PskResponder):
     """Takes public-key I_MESSAGEs (initial and update) and answers them."""
 
-    data_types = frozenset({DataType.PK_INIT})
+    data_types = frozenset({DataType.PK_INIT, DataType.PSK_INIT})
+    """PK init; PSK init keyed with a cached envelope key (4.5)."""
 
     def __init__(
         self, pk: PkSettings, env: Environment | None = None, replay: ReplayCache | None = None
     ) -> None:
         super().__init__(pk.transport, env, replay)
         self.pk = pk
-        self.cached_env_keys: dict[int, bytes] = {}
+        self.envelope_keys = EnvelopeKeyCache()
+        self.cached_key_responder = CachedKeyResponder(
+            pk.transport, self.envelope_keys, self.csbs, self.env, self.replay
+        )
         self.last_initiator_id: Id | None = None
         self.last_env_key: bytes | None = None
 
     def process(self, incoming: Incoming) -> tuple[bytes | None, str]:
         data = incoming.data
         msg = incoming.msg = self.decode(data)
+        if msg.hdr.data_type == DataType.PSK_INIT:
+            return self.take_cached_key_message(incoming)
         self.check_data_type(msg)
         self.check_version_prf(msg)
         self.check_payloads(msg)
@@ -134,7 +146,7 @@ class PkResponder(PskResponder):
         self.check_key_data(msg, key_data, prior)
         self.check_policies(msg)
         csb = self.establish(msg, key_data, prior)
-        self.keep_envelope_key(msg, env_key)
+        self.keep_envelope_key(msg, env_key, id_i)
         self.last_message, self.last_keys, self.last_initiator_id = msg, keys, id_i
         self.last_env_key = env_key
         what = "updated (RFC 3830 4.5)" if prior else "established (RFC 3830 3.2)"
@@ -254,12 +266,29 @@ class PkResponder(PskResponder):
         except CertificateError as exc:
             raise Rejection(ErrorNo.AUTH_FAILURE, f"encrypted IDi: {exc.reason}") from None
 
-    def keep_envelope_key(self, msg: Message, env_key: bytes) -> None:
-        """Cache the envelope key with its CSB when the PKE's C asks for it (3.2, Table 6.3)."""
-        if msg.all(Pke)[0].cache == PkeCache.NO_CACHE:
-            self.cached_env_keys.pop(msg.hdr.csb_id, None)
-        else:
-            self.cached_env_keys[msg.hdr.csb_id] = env_key
+    def keep_envelope_key(self, msg: Message, env_key: bytes, id_i: Id) -> None:
+        """Cache the envelope key with its CSB when the PKE's C asks for it (3.2, Table 6.3),
+        as the key shared with the initiator the encrypted IDi names."""
+        self.envelope_keys.keep(msg.hdr.csb_id, msg.all(Pke)[0].cache, env_key, id_i)
+
+    # -- a pre-shared key message keyed with a cached envelope key ---------------------
+
+    def take_cached_key_message(self, incoming: Incoming) -> tuple[bytes | None, str]:
+        """The pre-shared key method's procedure (5.3) with a cached envelope key as the
+        pre-shared key (3.2, 4.5); no key for it: Auth failure (mikey.modes.pk_cache)."""
+        answer, reason = self.cached_key_responder.process(incoming)
+        self.last_csb = self.cached_key_responder.last_csb
+        return answer, f"{reason}, keyed with a cached envelope key (RFC 3830 3.2)"
+
+    def keys_psk_message(self, data: bytes) -> bool:
+        """Whether `data` is a pre-shared key I_MESSAGE that a cached envelope key keys."""
+        try:
+            msg = decode_message(data)
+        except DecodeError:
+            return False
+        ours = self.cached_key_responder
+        keyed = self.envelope_keys.key_for(msg, ours.read_identities(msg)[0])
+        return msg.hdr.data_type == DataType.PSK_INIT and keyed is not None
 
     # -- the verification message ----------------------------------------------------
 

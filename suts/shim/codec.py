@@ -30,6 +30,7 @@ from mikey.wire.registry import (
     KeyType,
     MacAlg,
     PayloadType,
+    PkeCache,
     ProtType,
 )
 from suts.base import (
@@ -195,6 +196,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         "dh_group": code(params.dh_group),
         "initiator_rand": params.initiator_rand,
         "rsar_group": params.rsar_group,
+        "pke_cache": code(params.pke_cache),
     }
 
 
@@ -225,6 +227,7 @@ def params_from_json(obj: Any) -> ExchangeParams:
         ),
         initiator_rand=expect(body.get("initiator_rand", True), bool, "params.initiator_rand"),
         rsar_group=expect(body.get("rsar_group", False), bool, "params.rsar_group"),
+        pke_cache=code_from(PkeCache, body.get("pke_cache", "NO_CACHE"), "params.pke_cache"),
     )
 
 
@@ -305,6 +308,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "provisionable": caps.provisionable,
         "rand_optional": caps.rand_optional,
         "rsar_group": caps.rsar_group,
+        "envelope_key_cache": caps.envelope_key_cache,
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
     }
@@ -351,6 +355,7 @@ def capabilities_from_json(obj: Any) -> Capabilities:
         "provisionable",
         "rand_optional",
         "rsar_group",
+        "envelope_key_cache",
     ):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")

@@ -115,5 +115,6 @@ def test_responder_caches_the_envelope_key_as_the_pke_asks(cache: PkeCache) -> N
     data = pair.initiator.start()
     pair.responder.receive(data)
     csb_id = decode_message(data).hdr.csb_id
-    cached = pair.responder.cached_env_keys.get(csb_id)
-    assert cached == (None if cache == PkeCache.NO_CACHE else pair.initiator.env_key)
+    cached = pair.responder.envelope_keys.for_update(csb_id)
+    kept = cached.env_key if cached is not None else None
+    assert kept == (None if cache == PkeCache.NO_CACHE else pair.initiator.env_key)

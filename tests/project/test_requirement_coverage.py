@@ -16,21 +16,11 @@ from conformance.requirements import load
 
 SCOPE_MODES = {"PSK", "PK", "DH", "DH-HMAC", "RSA-R", "codec"}
 SCOPE_SECTIONS = ("3", "4", "5", "6")
-ENVELOPE_CACHE = (
-    "the reference keeps a cached envelope key (PKE C field) but neither side makes or takes "
-    "the pre-shared-key update keyed with it (RFC 3830 3.2, 4.5, 6.3), so no test can play "
-    "either side of it yet"
-)
 KNOWN_GAPS = {
     "RFC3830-6.6-counter-padding": (
         "COUNTER timestamps are optional (Table 6.6) and the reference does not take them "
         "yet, so no test can play the other side of a COUNTER-stamped exchange"
     ),
-    "RFC3830-3.2-env-key-cache-lifetime": ENVELOPE_CACHE,
-    "RFC3830-4.5-cached-env-key-update-psk": ENVELOPE_CACHE,
-    "RFC3830-6.3-no-cache": ENVELOPE_CACHE,
-    "RFC3830-6.3-cache": ENVELOPE_CACHE,
-    "RFC3830-6.3-cache-for-csb": ENVELOPE_CACHE,
 }
 """Testable MUSTs in scope that have no test yet, each with the reason. The test fails
 when one of them gets a test, so the list only ever shrinks."""

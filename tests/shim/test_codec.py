@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import (
 from conformance.testpki import pk_material
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, ProtType
+from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, PkeCache, ProtType
 from suts.base import Capabilities, DecodeResult, ExchangeParams, Outcome, Profile, Reply, Role
 from suts.shim import codec
 from suts.shim.codec import CodecError
@@ -37,6 +37,7 @@ PARAMS = ExchangeParams(
     include_ids=False,
     initiator_rand=False,
     rsar_group=True,
+    pke_cache=PkeCache.CACHE_FOR_CSB,
 )
 
 
@@ -66,6 +67,7 @@ PARAMS = ExchangeParams(
                 exports_keys=True,
                 rand_optional=True,
                 rsar_group=True,
+                envelope_key_cache=True,
             ),
             codec.capabilities_to_json,
             codec.capabilities_from_json,
