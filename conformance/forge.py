@@ -17,6 +17,7 @@ from typing import cast
 
 from conformance.reference import HarnessError, ReferenceInitiator
 from mikey.crypto import kemac_encrypt
+from mikey.ntp import ts_value_64
 from mikey.wire import (
     DecodeError,
     ErrorNo,
@@ -182,7 +183,7 @@ def forge_key_data(ref: ReferenceInitiator, fault: KeyDataFault) -> tuple[bytes,
         found.append(_decoder_fault(plain, fault.expect))
         at = max(i for i, p in enumerate(msg.payloads) if isinstance(p, Kemac))
         kemac = cast(Kemac, msg.payloads[at])
-        encr = kemac_encrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t.value, plain)
+        encr = kemac_encrypt(kemac.encr_alg, keys, msg.hdr.csb_id, ts_value_64(t), plain)
         payloads = (*msg.payloads[:at], replace(kemac, encr_data=encr), *msg.payloads[at + 1 :])
         return replace(msg, payloads=payloads)
 

@@ -18,6 +18,7 @@ from mikey.modes.psk_common import message_keys
 from mikey.modes.rsar_common import sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
+from mikey.ntp import ts_value_64
 from mikey.wire import (
     Kemac,
     Message,
@@ -93,7 +94,7 @@ class RsaRReferenceResponder:
         old, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
         keys = message_keys(env_key, csb.csb_id, b"", old.encr_alg, old.mac_alg)
         plain = encode_key_data_with_id(id_r, csb.key_data)
-        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, t, plain)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, ts_value_64(t), plain)
         payloads = tuple(
             kemac if isinstance(p, Kemac) else p for p in msg.payloads if not isinstance(p, Rand)
         )

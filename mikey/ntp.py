@@ -15,7 +15,10 @@ overflows every 2**32 s, about 136 years; the first overflow ("era 1") is at
 
 COUNTER timestamps (TS type 2) are 32 bits; "COUNTER SHALL be padded (with
 leading zeros) to a 64-bit value when used as input for the default PRF"
-(RFC 3830 6.6 note); the same 64-bit form is the T of the AES-CM IV (4.2.3).
+(RFC 3830 6.6 note). `ts_value_64` is that 64-bit form, and it is what every
+computation that takes T takes: the AES-CM IV ("T is the 64-bit timestamp sent
+by the Initiator", 4.2.3) and the verification MAC's trailer (5.2; see
+mikey.modes.psk_common). The T payload itself carries the 4 bytes (`ts_value_bytes`).
 """
 
 from __future__ import annotations
@@ -69,9 +72,18 @@ def ts_value_bytes(t: Timestamp) -> bytes:
     return t.value.to_bytes(TS_VALUE_LENGTH[t.ts_type], "big")
 
 
-def ts_value_64_bytes(t: Timestamp) -> bytes:
-    """The timestamp as the 64-bit input of the PRF and the AES-CM IV (6.6 note, 4.2.3).
+def ts_value_64(t: Timestamp) -> int:
+    """T as the 64-bit number the computations take (6.6 note, 4.2.3, 5.2).
 
-    An NTP value is already 64 bits; a 32-bit COUNTER is padded with leading zeros.
+    An NTP value is already 64 bits; a 32-bit COUNTER is padded with leading zeros
+    (never sign-extended, never shifted into the high half).
     """
-    return t.value.to_bytes(8, "big")
+    bits = TS_VALUE_LENGTH[t.ts_type] * 8
+    if not 0 <= t.value < 1 << bits:
+        raise ValueError(f"{t.ts_type.name} value {t.value} does not fit {bits} bits (Table 6.6)")
+    return t.value
+
+
+def ts_value_64_bytes(t: Timestamp) -> bytes:
+    """`ts_value_64` as 8 bytes, network byte order (RFC 3830 6)."""
+    return ts_value_64(t).to_bytes(8, "big")

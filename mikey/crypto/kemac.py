@@ -5,12 +5,13 @@
   SRTP_PREFIX_LENGTH zero, IV = (S XOR (0x0000 || CSB ID || T)) || 0x0000
   with S the 112-bit salting key and T the 64-bit timestamp of the Initiator.
   A 32-bit COUNTER timestamp is used with leading zeros as a 64-bit value
-  (RFC 3830 6.6 pads it so for the PRF; the IV needs 64 bits the same way).
+  (RFC 3830 6.6 pads it so for the PRF; the IV needs 64 bits the same way):
+  callers pass mikey.ntp.ts_value_64 of the T payload.
 - AES-KW-128: AES key wrap (RFC 3394) with the 64-bit salt S as its IV.
 
-Keys and salts come from `KemacKeys.derive` (4.1.4). `ts_value` is the T
-payload's TS value as an integer (`Timestamp.value`), so the padding of a
-COUNTER is implicit.
+Keys and salts come from `KemacKeys.derive` (4.1.4). `ts_value` is T as its
+64-bit number (mikey.ntp.ts_value_64; for a COUNTER, its 32-bit value with
+leading zeros).
 """
 
 from __future__ import annotations

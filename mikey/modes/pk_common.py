@@ -55,7 +55,6 @@ from mikey.wire import (
     PayloadType,
     PkeCache,
     SignType,
-    Timestamp,
     encode_payload,
 )
 
@@ -102,10 +101,11 @@ class PkSettings:
 
 
 def sealed_kemac(
-    encr_alg: EncrAlg, mac_alg: MacAlg, keys: KemacKeys, csb_id: int, t: Timestamp, plain: bytes
+    encr_alg: EncrAlg, mac_alg: MacAlg, keys: KemacKeys, csb_id: int, t_64: int, plain: bytes
 ) -> Kemac:
-    """KEMAC = E(encr_key, plain) || MAC over the KEMAC payload (3.2, 5.2, 6.2; RFC 4738 3.6)."""
-    encr = kemac_encrypt(encr_alg, keys, csb_id, t.value, plain)
+    """KEMAC = E(encr_key, plain) || MAC over the KEMAC payload (3.2, 5.2, 6.2; RFC 4738 3.6);
+    `t_64` is T as its 64-bit number (4.2.3, mikey.ntp.ts_value_64)."""
+    encr = kemac_encrypt(encr_alg, keys, csb_id, t_64, plain)
     kemac = Kemac(encr_alg, encr, mac_alg, bytes(MAC_LENGTH[mac_alg]))
     return replace(kemac, mac=mac(mac_alg, keys.auth_key, kemac_mac_input(kemac)))
 

@@ -124,7 +124,8 @@ class PkInitiator(PskInitiator):
     def kemac_for(self, csb_id: int, t: Timestamp, plain: bytes) -> Kemac:
         """KEMAC = E(encr_key, plain) || MAC over the KEMAC payload (3.2, 5.2, 6.2)."""
         s = self.settings
-        return sealed_kemac(s.encr_alg, s.mac_alg, self._current().keys, csb_id, t, plain)
+        t_64 = self.timestamp_input(t)
+        return sealed_kemac(s.encr_alg, s.mac_alg, self._current().keys, csb_id, t_64, plain)
 
     def seal(self, msg: Message) -> bytes:
         """`msg` signed with SIGNi (5.2), recorded as the message sent; V=0 establishes now.
@@ -224,6 +225,7 @@ class PkInitiator(PskInitiator):
         v, kemac, t = msg.all(Verification), sent.all(Kemac), msg.first(Timestamp)
         if not v or not kemac or t is None or v[-1].auth_alg != kemac[-1].mac_alg:
             raise Rejection(ErrorNo.AUTH_FAILURE, "no V with the KEMAC's MAC alg (RFC 3830 5.2)")
-        trailer = verification_trailer(self.initiator_id, responder_identity(sent, msg), t)
+        id_r = responder_identity(sent, msg)
+        trailer = verification_trailer(self.initiator_id, id_r, self.timestamp_input(t))
         if not verify(data, msg, keys.auth_key, trailer):
             raise Rejection(ErrorNo.AUTH_FAILURE, "V does not verify (RFC 3830 3.2, 5.2)")

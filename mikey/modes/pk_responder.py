@@ -240,7 +240,8 @@ class PkResponder(PskResponder):
         kemac = msg.all(Kemac)[0]
         t = msg.all(Timestamp)[0]
         try:
-            plain = kemac_decrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t.value, kemac.encr_data)
+            t_64 = self.timestamp_input(t)
+            plain = kemac_decrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t_64, kemac.encr_data)
             return decode_key_data_with_id(plain)
         except IntegrityError as exc:
             raise Rejection(ErrorNo.AUTH_FAILURE, f"AES key wrap: {exc} (RFC 3830 4.2.3)") from None
@@ -307,4 +308,5 @@ class PkResponder(PskResponder):
         if i_message is None or keys is None or self.last_initiator_id is None or t is None:
             raise ValueError("no I_MESSAGE taken yet")
         id_r = responder_identity(i_message, r_message)
-        return seal(r_message, keys.auth_key, verification_trailer(self.last_initiator_id, id_r, t))
+        trailer = verification_trailer(self.last_initiator_id, id_r, self.timestamp_input(t))
+        return seal(r_message, keys.auth_key, trailer)

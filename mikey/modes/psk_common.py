@@ -8,8 +8,14 @@ the ID and T payloads." Our reading:
 - Identity_x is the ID data field of the IDx payload (6.7), not the whole
   payload: RFC 6043 5.5 states the same rule with "the identities (not whole
   payloads)", and RFC 4738 3.6 writes it as "... || IDi || IDr || T".
-- Timestamp is the TS value field as the T payload carries it: 8 bytes for
-  NTP and NTP-UTC, 4 for COUNTER (the 64-bit padding of 6.6 is for the PRF).
+- Timestamp is T as a 64-bit value (8 bytes): the NTP value, or a 32-bit
+  COUNTER padded with leading zeros (mikey.ntp.ts_value_64). 4.2.8 defines
+  the timestamp as "a 64-bit number", 4.2.3 computes with "T ... the 64-bit
+  timestamp sent by the Initiator", and the 6.6 note pads a COUNTER to 64 bits
+  where it is "used as input"; "identical to those transported" (5.2) is then
+  the same value, not its 4-byte wire form. (Minisip's libmikey, an early
+  implementation, likewise always appends T as 8 bytes.) The caller passes T
+  through `TimestampInput.timestamp_input` (mikey.modes.base).
 - IDi comes from the I_MESSAGE (the R_MESSAGE carries no IDi). IDr comes
   from the R_MESSAGE when it carries one, else from the I_MESSAGE. An identity
   that no payload of the exchange carries adds nothing (zero bytes): both
@@ -26,7 +32,6 @@ from dataclasses import dataclass, field
 
 from mikey.crypto import KemacKeys
 from mikey.modes.srtp_policy import DEFAULT_SRTP_POLICY
-from mikey.ntp import ts_value_bytes
 from mikey.wire import (
     EncrAlg,
     Id,
@@ -38,7 +43,6 @@ from mikey.wire import (
     Message,
     SecurityPolicy,
     SrtpIdEntry,
-    Timestamp,
     TsType,
     encode_key_data,
 )
@@ -146,12 +150,13 @@ def identities(i_message: Message, r_message: Message | None = None) -> tuple[Id
     return id_i, answered if answered is not None else id_r
 
 
-def verification_trailer(id_i: Id | None, id_r: Id | None, t: Timestamp) -> bytes:
-    """Identity_i || Identity_r || Timestamp, appended to the verification MAC input (5.2)."""
+def verification_trailer(id_i: Id | None, id_r: Id | None, t_64: int) -> bytes:
+    """Identity_i || Identity_r || Timestamp, appended to the verification MAC input (5.2);
+    `t_64` is T as its 64-bit number (module docstring)."""
     return b"".join(
         (
             id_i.data if id_i is not None else b"",
             id_r.data if id_r is not None else b"",
-            ts_value_bytes(t),
+            t_64.to_bytes(8, "big"),
         )
     )

@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mikey.crypto import KemacKeys, kemac_encrypt, mac
-from mikey.modes.base import Environment, Outcome, Rejection
+from mikey.modes.base import Environment, Outcome, Rejection, TimestampInput
 from mikey.modes.csb import Csb
 from mikey.modes.error_message import error_numbers
 from mikey.modes.psk_common import PskSettings, identities, message_keys, verification_trailer
@@ -71,7 +71,7 @@ class Exchange:
     done: bool = False
 
 
-class PskInitiator:
+class PskInitiator(TimestampInput):
     """Sends PSK I_MESSAGEs and takes the responder's verification messages.
 
     DH-HMAC (mikey.modes.dhhmac_initiator) reuses this machinery: the data types
@@ -276,7 +276,9 @@ class PskInitiator:
         (5.2); that T is the initiator's is check_timestamp's business.
         """
         v, kemac, t = msg.all(Verification), sent.all(Kemac), msg.first(Timestamp)
-        trailer = verification_trailer(*identities(sent, msg), t) if t else b""
+        trailer = (
+            verification_trailer(*identities(sent, msg), self.timestamp_input(t)) if t else b""
+        )
         if not v or not kemac or v[-1].auth_alg != kemac[-1].mac_alg:
             raise Rejection(ErrorNo.AUTH_FAILURE, "no V with the KEMAC's MAC alg (RFC 3830 5.2)")
         if not verify(data, msg, keys.auth_key, trailer):
@@ -296,7 +298,11 @@ class PskInitiator:
         plain = encode_key_data(key_data)
         keys = self._current().keys
         # 6.2: an update without Key data has "the Encr data len being equal to 0".
-        encr = kemac_encrypt(s.encr_alg, keys, hdr.csb_id, t.value, plain) if plain else b""
+        encr = (
+            kemac_encrypt(s.encr_alg, keys, hdr.csb_id, self.timestamp_input(t), plain)
+            if plain
+            else b""
+        )
         ids = (s.id_i, *((s.id_r,) if s.id_r else ())) if s.id_i else ()
         kemac = Kemac(s.encr_alg, encr, s.mac_alg, bytes(MAC_LENGTH[s.mac_alg]))
         payloads: tuple[Payload, ...] = (t, *rand, *ids, *s.policies, kemac)

@@ -56,6 +56,7 @@ from mikey.wire import (
     Rand,
     SecurityPolicy,
     Timestamp,
+    TsType,
     Verification,
     decode_key_data,
 )
@@ -82,6 +83,9 @@ class PskResponder(Responder):
     """Takes PSK I_MESSAGEs (initial and update) and answers them."""
 
     data_types = frozenset({DataType.PSK_INIT})
+    ts_types = frozenset(TsType)
+    """Any Table 6.6 type (3.1, 3.2 do not restrict T); COUNTER only where the party's
+    local policy takes it (Environment.ts_types; Responder.check_timestamp)."""
 
     def __init__(
         self,
@@ -220,7 +224,8 @@ class PskResponder(Responder):
         if not kemac.encr_data:
             return ()
         try:
-            plain = kemac_decrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t.value, kemac.encr_data)
+            t_64 = self.timestamp_input(t)
+            plain = kemac_decrypt(kemac.encr_alg, keys, msg.hdr.csb_id, t_64, kemac.encr_data)
             return decode_key_data(plain)
         except IntegrityError as exc:
             raise Rejection(ErrorNo.AUTH_FAILURE, f"AES key wrap: {exc} (RFC 3830 4.2.3)") from None
@@ -284,5 +289,6 @@ class PskResponder(Responder):
         keys = keys or self.last_keys
         if i_message is None or keys is None:
             raise ValueError("no I_MESSAGE taken yet")
-        trailer = verification_trailer(*identities(i_message, r_message), timestamp_of(r_message))
+        t_64 = self.timestamp_input(timestamp_of(r_message))
+        trailer = verification_trailer(*identities(i_message, r_message), t_64)
         return seal(r_message, keys.auth_key, trailer)

@@ -16,6 +16,24 @@ the cache is full it does not forget live entries (that would let a replay
 through) but refuses new messages until entries expire — 5.4: "If the host
 loses track of the incoming requests (e.g., due to overload), it rejects all
 incoming requests until the clock skew interval has passed."
+
+COUNTER timestamps (optional, Table 6.6) carry no time, so neither the skew
+check nor the expiry above can apply to them; 5.4 names the way out: "If we
+could assume an unlimited cache, the terminals would not need to be
+synchronized at all (as the cache could then contain all previous messages)."
+Our local policy for a COUNTER (5.4 leaves replay handling to "the local
+policy"; 5.3 calls the procedure "implementation specific") keeps that
+unlimited cache in one number per CSB: the last COUNTER of an authenticated
+message for the CSB. A COUNTER message is a replay unless its counter is later
+than that (serial-number comparison on 32 bits, RFC 1982 3.2, so a counter
+may wrap). It covers every earlier message of the CSB, its initial one
+included: a replay has the same CSB ID and a counter not later, and an
+initiator "MUST use a unique timestamp" (5.2), which a counter meets by
+counting up. The cost: messages of one CSB must arrive in order (the reference
+initiator's counter only counts up; an update overtaken by a later one is
+discarded). A mark lives as long as the cache does; it counts towards the
+capacity, and a full cache refuses new messages as above (a responder that
+expects many COUNTER CSBs sizes its cache for them).
 """
 
 from __future__ import annotations
@@ -23,7 +41,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from mikey.ntp import later
 from mikey.wire.payloads import Timestamp
+from mikey.wire.registry import TS_VALUE_LENGTH, TsType
+
+COUNTER_BITS = TS_VALUE_LENGTH[TsType.COUNTER] * 8
 
 
 @dataclass(frozen=True)
@@ -43,9 +65,11 @@ class ReplayCache:
         self.capacity = capacity
         self._by_digest: dict[bytes, ReplayEntry] = {}
         self._by_stamp: dict[tuple[int, Timestamp], ReplayEntry] = {}
+        self._counters: dict[int, int] = {}
+        """CSB ID -> the last COUNTER of an authenticated message (module docstring)."""
 
     def __len__(self) -> int:
-        return len(self._by_digest)
+        return len(self._by_digest) + len(self._counters)
 
     @staticmethod
     def digest(data: bytes) -> bytes:
@@ -57,7 +81,11 @@ class ReplayCache:
             self._forget(entry)
 
     def seen(self, data: bytes, csb_id: int, timestamp: Timestamp) -> bool:
-        """Whether this message (or one with its CSB ID and timestamp) was taken before."""
+        """Whether this message (or one with its CSB ID and timestamp) was taken before;
+        for a COUNTER, whether its counter is not later than its CSB's last one."""
+        if timestamp.ts_type == TsType.COUNTER:
+            last = self._counters.get(csb_id)
+            return last is not None and not later(timestamp.value, last, COUNTER_BITS)
         return self.digest(data) in self._by_digest or (csb_id, timestamp) in self._by_stamp
 
     def has_room(self, now: float) -> bool:
@@ -66,9 +94,13 @@ class ReplayCache:
         return len(self) < self.capacity
 
     def add(self, data: bytes, csb_id: int, timestamp: Timestamp, expires: float) -> None:
-        """Remember an authenticated message until `expires` (Unix seconds)."""
+        """Remember an authenticated message until `expires` (Unix seconds); a COUNTER
+        message as its CSB's last counter, for as long as the cache lives."""
         if len(self) >= self.capacity:
             raise OverflowError("replay cache full (RFC 3830 5.4): check has_room() first")
+        if timestamp.ts_type == TsType.COUNTER:
+            self._counters[csb_id] = timestamp.value
+            return
         entry = ReplayEntry(self.digest(data), csb_id, timestamp, expires)
         self._forget_key(entry)
         self._by_digest[entry.digest] = entry
@@ -77,6 +109,7 @@ class ReplayCache:
     def clear(self) -> None:
         self._by_digest.clear()
         self._by_stamp.clear()
+        self._counters.clear()
 
     def _forget_key(self, entry: ReplayEntry) -> None:
         for old in (

@@ -20,6 +20,11 @@ Mode-independent decisions:
 - A timestamp outside the clock skew is "discarded" (5.3); we also report it
   with Invalid TS (5.1.2: "all errors SHOULD be reported"; Table 6.12 has the
   number for exactly this). The message is not processed either way.
+- A COUNTER timestamp (optional, Table 6.6) is taken only where both the mode
+  (`ts_types`) and the party's local policy (`Environment.ts_types`) take it.
+  It carries no time, so the clock-skew check has nothing to check; its
+  freshness is the replay rule's instead (mikey.modes.replay: per CSB, the
+  COUNTER of each authenticated message must be later than the last one).
 - A replay is discarded silently (5.3, 5.4): it was authenticated before, and
   answering would turn the responder into a reflector; Table 6.12 has no
   number for it.
@@ -31,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mikey.modes.base import Environment, Outcome, Rejection, Reply
+from mikey.modes.base import Environment, Outcome, Rejection, Reply, TimestampInput
 from mikey.modes.error_message import csb_id_of, error_header, error_message
 from mikey.modes.replay import ReplayCache
 from mikey.ntp import NTP_TYPES
@@ -64,14 +69,15 @@ class Incoming:
     """(MAC alg, auth_key) once the message is authenticated (5.3)."""
 
 
-class Responder:
+class Responder(TimestampInput):
     """RFC 3830 5.3 for one responder; subclasses define `process` per mode."""
 
     data_types: frozenset[DataType] = frozenset()
     """The initiator data types this responder takes (Table 6.1.a)."""
     prf_funcs: frozenset[PrfFunc] = frozenset({PrfFunc.MIKEY_1})
     ts_types: frozenset[TsType] = NTP_TYPES
-    """COUNTER (optional, Table 6.6) carries no time to check against the skew."""
+    """The TS types the mode lets this responder take (Table 6.6); of these it takes the
+    ones its environment's local policy takes (`Environment.ts_types`)."""
 
     def __init__(self, env: Environment | None = None, replay: ReplayCache | None = None) -> None:
         self.env = env if env is not None else Environment()
@@ -123,18 +129,20 @@ class Responder:
             raise Rejection(ErrorNo.INVALID_PRF, f"PRF func {msg.hdr.prf_func} (RFC 3830 6.1)")
 
     def check_timestamp(self, msg: Message) -> None:
-        """T is a supported type and within the allowable clock skew (5.3, 5.4)."""
+        """T is a supported type and within the allowable clock skew (5.3, 5.4).
+
+        A COUNTER has no age: there is no skew to check, check_replay's rule stands in.
+        """
         t = msg.first(Timestamp)
         if t is None:
             raise Rejection(ErrorNo.UNSPECIFIED, "no T payload (RFC 3830 3, 5.3)")
-        if t.ts_type not in self.ts_types:
+        if t.ts_type not in self.ts_types & self.env.ts_types:
             raise Rejection(ErrorNo.INVALID_TS, f"TS type {t.ts_type.name} not supported (6.6)")
         age = self.env.age(t)
-        if age is None or abs(age) > self.env.max_skew:
-            when = "unreadable" if age is None else f"{age:+.1f} s old"
+        if age is not None and abs(age) > self.env.max_skew:
             raise Rejection(
                 ErrorNo.INVALID_TS,
-                f"timestamp {when}, outside the clock skew of {self.env.max_skew} s "
+                f"timestamp {age:+.1f} s old, outside the clock skew of {self.env.max_skew} s "
                 "(RFC 3830 5.3, 5.4)",
             )
 
@@ -147,7 +155,8 @@ class Responder:
             raise Rejection(None, "replay cache full: all messages refused (RFC 3830 5.4)")
 
     def remember(self, data: bytes, msg: Message) -> None:
-        """Add an authenticated message to the replay cache until it leaves the skew (5.3)."""
+        """Add an authenticated message to the replay cache until it leaves the skew (5.3);
+        a COUNTER's stays as its CSB's last counter (mikey.modes.replay)."""
         t = msg.first(Timestamp)
         if t is None:
             return

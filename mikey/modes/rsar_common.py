@@ -54,6 +54,7 @@ from mikey.modes.base import Rejection
 from mikey.modes.pk_common import PkSettings, clear_identities
 from mikey.modes.psk_common import verification_trailer
 from mikey.modes.signing import signature_length, unsigned
+from mikey.ntp import ts_value_64
 from mikey.pki import CertificateError, Fetch, Usage, certificates_of
 from mikey.wire import (
     Cert,
@@ -128,7 +129,7 @@ def sign_r_input(data: bytes, r_message: Message, i_message: Message) -> bytes:
         raise ValueError("an R_MESSAGE without T (RFC 4738 3.6)")
     start = payload_offsets(r_message)[-1]
     id_i, id_r = exchange_identities(i_message, r_message)
-    return data[:start] + verification_trailer(id_i, id_r, t)
+    return data[:start] + verification_trailer(id_i, id_r, ts_value_64(t))
 
 
 def sign_r_message(

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 
 from mikey.crypto import CryptoError, IntegrityError, KemacKeys, kemac_decrypt, mac_verify
 from mikey.crypto.envelope import envelope_decrypt
-from mikey.modes.base import Environment, Outcome, Rejection
+from mikey.modes.base import Environment, Outcome, Rejection, TimestampInput
 from mikey.modes.csb import Csb
 from mikey.modes.error_message import error_numbers
 from mikey.modes.pk_common import kemac_mac_input
@@ -67,7 +67,7 @@ from mikey.wire import (
 R_MESSAGE_COUNTS = {Timestamp: 1, Kemac: 1, Pke: 1, Sign: 1}
 
 
-class RsaRInitiator:
+class RsaRInitiator(TimestampInput):
     """Sends RSA-R I_MESSAGEs and takes the TGKs of the responder's R_MESSAGE."""
 
     def __init__(self, settings: RsaRSettings, env: Environment | None = None) -> None:
@@ -242,7 +242,8 @@ class RsaRInitiator:
     ) -> tuple[Id, tuple[KeyData, ...]]:
         kemac, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
         try:
-            plain = kemac_decrypt(kemac.encr_alg, keys, csb_id, t.value, kemac.encr_data)
+            t_64 = self.timestamp_input(t)
+            plain = kemac_decrypt(kemac.encr_alg, keys, csb_id, t_64, kemac.encr_data)
             id_r, key_data = decode_key_data_with_id(plain)
         except IntegrityError as exc:
             raise Rejection(ErrorNo.AUTH_FAILURE, f"AES key wrap: {exc}") from None

@@ -181,7 +181,9 @@ class RsaRResponder(PkResponder):
         env_key = self.env.random(pk.env_key_len)
         keys = message_keys(env_key, csb.csb_id, csb.rand, s.encr_alg, s.mac_alg)
         plain = encode_key_data_with_id(s.id_r, csb.key_data)
-        kemac = sealed_kemac(s.encr_alg, s.mac_alg, keys, csb.csb_id, t, plain)
+        kemac = sealed_kemac(
+            s.encr_alg, s.mac_alg, keys, csb.csb_id, self.timestamp_input(t), plain
+        )
         pke = Pke(pk.cache, envelope_encrypt(peer_key, env_key, pk.envelope))
         payloads: tuple[Payload, ...] = (
             *head,

@@ -41,7 +41,7 @@ def test_v_is_the_mac_over_r_message_ids_and_t() -> None:
     assert t is not None and keys is not None
     covered = data[:-20] + ALICE.data + BOB.data + t.value.to_bytes(8, "big")
     assert data[-20:] == hmac.new(keys.auth_key, covered, sha1).digest()
-    assert verification_trailer(ALICE, BOB, t) == covered[len(data) - 20 :]
+    assert verification_trailer(ALICE, BOB, t.value) == covered[len(data) - 20 :]
 
 
 def test_v_without_identities_covers_the_timestamp_only() -> None:
