@@ -30,6 +30,7 @@ from mikey.wire import (
     PayloadType,
     Rand,
     Timestamp,
+    TsType,
     decode_message,
     payload_offsets,
 )
@@ -54,12 +55,14 @@ def exchange_params(**changes: object) -> ExchangeParams:
 
 
 def environment(profile: Profile, clock_offset: float = 0.0) -> Environment:
-    """The reference side's clock (real time, shifted by `clock_offset` seconds), and its
-    fetcher of the certificates X.509v3 URL CERTs name (RFC 4738 3.8; suts.cert_fetch)."""
+    """The reference side's clock (real time, shifted by `clock_offset` seconds), its
+    fetcher of the certificates X.509v3 URL CERTs name (RFC 4738 3.8; suts.cert_fetch),
+    and every TS type of Table 6.6 taken, so a SUT initiator may stamp COUNTER."""
     return Environment(
         clock=lambda: time.time() + clock_offset,
         max_skew=profile.max_skew,
         fetch=HttpCertFetcher.from_environment(),
+        ts_types=frozenset(TsType),
     )
 
 

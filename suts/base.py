@@ -27,6 +27,7 @@ from mikey.wire.registry import (
     MacAlg,
     PayloadType,
     PkeCache,
+    TsType,
 )
 
 if TYPE_CHECKING:
@@ -102,6 +103,10 @@ class Capabilities:
     sends the CSB's updates (`update`) as pre-shared key messages keyed with the envelope
     key; as PK responder it keeps the key for C 1 or 2 and takes such messages. False: the
     envelope key caching tests do not apply."""
+    ts_types: frozenset[TsType] = frozenset({TsType.NTP_UTC, TsType.NTP})
+    """The TS types (RFC 3830 Table 6.6) it takes as PSK and PK responder and stamps as
+    initiator when the exchange's `ts_type` asks. NTP-UTC and NTP are mandatory; without
+    the optional COUNTER the COUNTER tests do not apply."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,9 @@ class ExchangeParams:
     """The C a PK initiator writes in its PKE (RFC 3830 6.3, Table 6.3): whether the
     envelope key is cached, and so keys the CSB's updates (4.5). Honoured when
     `envelope_key_cache`; a responder reads C from the message."""
+    ts_type: TsType = TsType.NTP_UTC
+    """The TS type an initiator stamps T with (RFC 3830 Table 6.6); asked only of a SUT
+    whose `ts_types` has it."""
 
 
 @dataclass(frozen=True)

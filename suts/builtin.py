@@ -22,6 +22,7 @@ from mikey.wire import (
     EncrAlg,
     KeyType,
     MacAlg,
+    TsType,
     decode_message,
     encode_message,
     message_from_dict,
@@ -117,11 +118,15 @@ class BuiltinSut(Sut):
             rand_optional=True,
             rsar_group=True,
             envelope_key_cache=True,
+            ts_types=frozenset(TsType),
         )
 
     def environment(self) -> Environment:
-        """The SUT's clock, randomness, skew window and fetcher (the real clock)."""
-        return Environment(max_skew=self.profile.max_skew, fetch=self.cert_fetch)
+        """The SUT's clock, randomness, skew window, fetcher (the real clock), and its
+        local policy on timestamps: every TS type of Table 6.6, COUNTER included."""
+        return Environment(
+            max_skew=self.profile.max_skew, fetch=self.cert_fetch, ts_types=frozenset(TsType)
+        )
 
     def initiate(self, params: ExchangeParams) -> bytes:
         binding = self._binding(params)

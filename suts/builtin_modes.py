@@ -105,6 +105,7 @@ def settings_for(
         mac_alg=params.mac_alg,
         v=params.v,
         key_type=params.key_type,
+        ts_type=params.ts_type,
         **policy_choices(params),
     )
 

@@ -32,6 +32,7 @@ from mikey.wire.registry import (
     PayloadType,
     PkeCache,
     ProtType,
+    TsType,
 )
 from suts.base import (
     Capabilities,
@@ -197,6 +198,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         "initiator_rand": params.initiator_rand,
         "rsar_group": params.rsar_group,
         "pke_cache": code(params.pke_cache),
+        "ts_type": code(params.ts_type),
     }
 
 
@@ -228,6 +230,7 @@ def params_from_json(obj: Any) -> ExchangeParams:
         initiator_rand=expect(body.get("initiator_rand", True), bool, "params.initiator_rand"),
         rsar_group=expect(body.get("rsar_group", False), bool, "params.rsar_group"),
         pke_cache=code_from(PkeCache, body.get("pke_cache", "NO_CACHE"), "params.pke_cache"),
+        ts_type=code_from(TsType, body.get("ts_type", "NTP_UTC"), "params.ts_type"),
     )
 
 
@@ -309,6 +312,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "rand_optional": caps.rand_optional,
         "rsar_group": caps.rsar_group,
         "envelope_key_cache": caps.envelope_key_cache,
+        "ts_types": sorted(code(t) for t in caps.ts_types),
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
     }
@@ -346,7 +350,12 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     except ValueError as exc:
         raise CodecError(f"capabilities.roles: {exc}") from None
     optional: dict[str, Any] = {}
-    for key, cls in (("encr_algs", EncrAlg), ("mac_algs", MacAlg), ("key_types", KeyType)):
+    for key, cls in (
+        ("encr_algs", EncrAlg),
+        ("mac_algs", MacAlg),
+        ("key_types", KeyType),
+        ("ts_types", TsType),
+    ):
         if key in body:
             optional[key] = codes_from(cls, body[key], f"capabilities.{key}")
     for key in (
