@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 from hashlib import sha1
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ HIGH = 0xF00D_0001
 EVERY_TS_TYPE = frozenset(TsType)
 
 
-def counter_pair(**changes: object) -> Pair:
+def counter_pair(**changes: Any) -> Pair:
     """A PSK pair whose initiator stamps COUNTER from HIGH and whose responder takes it."""
     pair = make_pair(ts_type=TsType.COUNTER, **changes)
     pair.initiator.env.counter_start = HIGH
