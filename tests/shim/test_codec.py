@@ -16,7 +16,16 @@ from cryptography.hazmat.primitives.serialization import (
 from conformance.testpki import pk_material
 from mikey.srtp import SrtpKeys
 from mikey.wire.payloads import Id, PolicyParam, SecurityPolicy, SrtpIdEntry
-from mikey.wire.registry import EncrAlg, ErrorNo, IdType, KeyType, MacAlg, PkeCache, ProtType
+from mikey.wire.registry import (
+    EncrAlg,
+    ErrorNo,
+    IdType,
+    KeyType,
+    MacAlg,
+    PkeCache,
+    ProtType,
+    TsType,
+)
 from suts.base import Capabilities, DecodeResult, ExchangeParams, Outcome, Profile, Reply, Role
 from suts.shim import codec
 from suts.shim.codec import CodecError
@@ -38,6 +47,7 @@ PARAMS = ExchangeParams(
     initiator_rand=False,
     rsar_group=True,
     pke_cache=PkeCache.CACHE_FOR_CSB,
+    ts_type=TsType.COUNTER,
 )
 
 
@@ -68,6 +78,7 @@ PARAMS = ExchangeParams(
                 rand_optional=True,
                 rsar_group=True,
                 envelope_key_cache=True,
+                ts_types=frozenset(TsType),
             ),
             codec.capabilities_to_json,
             codec.capabilities_from_json,
@@ -114,6 +125,11 @@ def test_minimal_capabilities_take_the_interface_defaults() -> None:
         ({"message": "!!", "accepted": True}, codec.reply_from_json, "reply.message: not base64"),
         ({"accepted": True, "error": "NOPE"}, codec.outcome_from_json, "outcome.error"),
         ({"name": "c", "modes": [], "roles": ["kms"]}, codec.capabilities_from_json, "roles"),
+        (
+            {"name": "c", "modes": [], "roles": [], "ts_types": ["NTP_UTC", "SOON"]},
+            codec.capabilities_from_json,
+            "capabilities.ts_types",
+        ),
         ([], codec.keys_from_json, "keys: expected dict"),
     ],
 )
