@@ -113,35 +113,33 @@ def sut_initiates(sut: Sut, ref: ReferenceResponder, mode: str, evidence: Eviden
         check_srtp_keys(sut, Role.INITIATOR, csb.srtp_keys, csb.cs_ids(), evidence)
 
 
-@pytest.mark.mode("PSK")
+MODES = [pytest.param(mode, marks=pytest.mark.mode(mode), id=mode) for mode in ("PSK", "PK")]
+REFERENCE_INITIATOR: dict[str, type[ReferenceInitiator]] = {
+    "PSK": ReferenceInitiator,
+    "PK": PkReferenceInitiator,
+}
+REFERENCE_RESPONDER: dict[str, type[ReferenceResponder]] = {
+    "PSK": ReferenceResponder,
+    "PK": PkReferenceResponder,
+}
+
+
 @pytest.mark.role("responder")
-def test_psk_responder_pads_the_counter(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """A PSK I_MESSAGE with a high-bit COUNTER T is taken and answered with a V that
+@pytest.mark.parametrize("mode", MODES)
+def test_responder_pads_the_counter(
+    sut: Sut, profile: Profile, evidence: Evidence, mode: str
+) -> None:
+    """An I_MESSAGE with a high-bit COUNTER T is taken and answered with a V that
     verifies; the SRTP keys are the reference's."""
-    ref = high_counter(ReferenceInitiator(profile, counter_params("PSK")))
+    ref = high_counter(REFERENCE_INITIATOR[mode](profile, counter_params(mode)))
     sut_responds(sut, ref, evidence)
 
 
-@pytest.mark.mode("PK")
-@pytest.mark.role("responder")
-def test_pk_responder_pads_the_counter(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """A PK I_MESSAGE with a high-bit COUNTER T is taken and answered with a V that
-    verifies; the SRTP keys are the reference's."""
-    ref = high_counter(PkReferenceInitiator(profile, counter_params("PK")))
-    sut_responds(sut, ref, evidence)
-
-
-@pytest.mark.mode("PSK")
 @pytest.mark.role("initiator")
-def test_psk_initiator_pads_the_counter(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """A SUT asked for a COUNTER T sends a PSK I_MESSAGE the reference opens, and takes
-    the reference's V; the SRTP keys agree."""
-    sut_initiates(sut, ReferenceResponder(profile), "PSK", evidence)
-
-
-@pytest.mark.mode("PK")
-@pytest.mark.role("initiator")
-def test_pk_initiator_pads_the_counter(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """A SUT asked for a COUNTER T sends a PK I_MESSAGE the reference opens, and takes
-    the reference's V; the SRTP keys agree."""
-    sut_initiates(sut, PkReferenceResponder(profile), "PK", evidence)
+@pytest.mark.parametrize("mode", MODES)
+def test_initiator_pads_the_counter(
+    sut: Sut, profile: Profile, evidence: Evidence, mode: str
+) -> None:
+    """A SUT asked for a COUNTER T sends an I_MESSAGE the reference opens, and takes the
+    reference's V; the SRTP keys agree."""
+    sut_initiates(sut, REFERENCE_RESPONDER[mode](profile), mode, evidence)

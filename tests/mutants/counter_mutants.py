@@ -13,6 +13,9 @@ the tests' check of V, not only the KEMAC's opening, is proven to bite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mikey.crypto import KemacKeys
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
@@ -95,36 +98,65 @@ class _PkInitiatorRightPads(PkInitiator):
         return right_padded(t)
 
 
-@mutant("RFC3830-6.6-counter-padding", "PSK responder: COUNTER right-padded into IV and V")
-def psk_responder_counter_right_padded(profile: Profile) -> Sut:
-    return psk_mutants.with_responder(profile, _PskResponderRightPads)
+BREAKS = "RFC3830-6.6-counter-padding"
+Build = Callable[[Profile, Any], Sut]
+
+WRONG_PADDINGS: tuple[tuple[str, str, Build, type], ...] = (
+    (
+        "psk_responder_counter_right_padded",
+        "PSK responder: COUNTER right-padded into IV and V",
+        psk_mutants.with_responder,
+        _PskResponderRightPads,
+    ),
+    (
+        "psk_responder_counter_sign_extended",
+        "PSK responder: COUNTER sign-extended into IV and V",
+        psk_mutants.with_responder,
+        _PskResponderSignExtends,
+    ),
+    (
+        "psk_responder_counter_right_padded_in_v",
+        "PSK responder: COUNTER right-padded into V only",
+        psk_mutants.with_responder,
+        _PskResponderRightPadsInV,
+    ),
+    (
+        "psk_initiator_counter_right_padded",
+        "PSK initiator: COUNTER right-padded into IV and V",
+        psk_mutants.with_initiator,
+        _PskInitiatorRightPads,
+    ),
+    (
+        "pk_responder_counter_sign_extended",
+        "PK responder: COUNTER sign-extended into IV and V",
+        pk_mutants.with_responder,
+        _PkResponderSignExtends,
+    ),
+    (
+        "pk_initiator_counter_right_padded",
+        "PK initiator: COUNTER right-padded into IV and V",
+        pk_mutants.with_initiator,
+        _PkInitiatorRightPads,
+    ),
+    (
+        "pk_initiator_counter_right_padded_in_v",
+        "PK initiator: COUNTER right-padded into V only",
+        pk_mutants.with_initiator,
+        _PkInitiatorRightPadsInV,
+    ),
+)
+"""(name, what it does wrong, how the SUT is built, the machine class swapped in)."""
 
 
-@mutant("RFC3830-6.6-counter-padding", "PSK responder: COUNTER sign-extended into IV and V")
-def psk_responder_counter_sign_extended(profile: Profile) -> Sut:
-    return psk_mutants.with_responder(profile, _PskResponderSignExtends)
+def register(name: str, description: str, build: Build, cls: type) -> None:
+    """Register the built-in SUT with `cls` swapped in as mutant `name`."""
+
+    def factory(profile: Profile) -> Sut:
+        return build(profile, cls)
+
+    factory.__name__ = name
+    mutant(BREAKS, description)(factory)
 
 
-@mutant("RFC3830-6.6-counter-padding", "PSK initiator: COUNTER right-padded into IV and V")
-def psk_initiator_counter_right_padded(profile: Profile) -> Sut:
-    return psk_mutants.with_initiator(profile, _PskInitiatorRightPads)
-
-
-@mutant("RFC3830-6.6-counter-padding", "PK responder: COUNTER sign-extended into IV and V")
-def pk_responder_counter_sign_extended(profile: Profile) -> Sut:
-    return pk_mutants.with_responder(profile, _PkResponderSignExtends)
-
-
-@mutant("RFC3830-6.6-counter-padding", "PK initiator: COUNTER right-padded into IV and V")
-def pk_initiator_counter_right_padded(profile: Profile) -> Sut:
-    return pk_mutants.with_initiator(profile, _PkInitiatorRightPads)
-
-
-@mutant("RFC3830-6.6-counter-padding", "PSK responder: COUNTER right-padded into V only")
-def psk_responder_counter_right_padded_in_v(profile: Profile) -> Sut:
-    return psk_mutants.with_responder(profile, _PskResponderRightPadsInV)
-
-
-@mutant("RFC3830-6.6-counter-padding", "PK initiator: COUNTER right-padded into V only")
-def pk_initiator_counter_right_padded_in_v(profile: Profile) -> Sut:
-    return pk_mutants.with_initiator(profile, _PkInitiatorRightPadsInV)
+for _entry in WRONG_PADDINGS:
+    register(*_entry)
