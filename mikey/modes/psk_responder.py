@@ -84,8 +84,9 @@ class PskResponder(Responder):
 
     data_types = frozenset({DataType.PSK_INIT})
     ts_types = frozenset(TsType)
-    """Any Table 6.6 type (3.1, 3.2 do not restrict T); COUNTER only where the party's
-    local policy takes it (Environment.ts_types; Responder.check_timestamp)."""
+    """Any Table 6.6 type (3.1, 3.2 do not restrict T; the modes built on this class
+    inherit it); COUNTER only where the party's local policy takes it
+    (Environment.ts_types; Responder.check_timestamp)."""
 
     def __init__(
         self,
