@@ -95,8 +95,9 @@ VARIANTS: dict[str, PskSettings] = {
     "tgk-kv-interval-null": replace(
         BASE, encr_alg=EncrAlg.NULL, kv=KvInterval(b"\x00" * 6, b"\x00\x00\xff\xff\xff\xff")
     ),
-    # The reference responder takes NTP types only (a COUNTER carries no time, 6.6): it
-    # answers Invalid TS. With V=0 the initiator has its CSB anyway, for the update.
+    # This responder's policy takes NTP types only (Environment's default; COUNTER is
+    # optional, Table 6.6): it answers Invalid TS. With V=0 the initiator has its CSB
+    # anyway, for the update.
     "counter-ts-v0": replace(BASE, ts_type=TsType.COUNTER, v=False),
     "ntp-ts-long-rand": replace(BASE, ts_type=TsType.NTP, rand_len=64),
     "no-sp": replace(BASE, policies=()),
