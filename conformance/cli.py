@@ -21,12 +21,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-from conformance import expectations, resume
+from conformance import expectations, listing, resume
+from conformance.names import chooser
 from conformance.plugin import PACKAGE_DIR
 from conformance.report.baseline import load_baseline
 from conformance.report.model import RunInfo, read_journal, utc_now
@@ -70,6 +72,12 @@ class Parser(argparse.ArgumentParser):
         raise CliError(message)
 
 
+FFDH_WARNING = "ignore:Diffie-Hellman over finite fields:UserWarning"
+"""pytest's filter for what mikey/crypto/dh.py silences (its docstring says why): pytest
+restores the warning filters after each test, so a test that first imports dh.py loses
+that module's own filter."""
+
+
 def workers(value: str) -> str:
     """-n: a positive number of pytest-xdist workers, or "auto"."""
     if value == "auto" or (value.isdigit() and int(value) >= 1):
@@ -86,6 +94,7 @@ def requirement_id(value: str) -> str:
 
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="MIKEY (RFC 3830) conformance suite.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser(
         "run",
@@ -100,9 +109,9 @@ def build_parser() -> Parser:
             option,
             action="append",
             default=[],
-            choices=names,
+            type=chooser(names, option[2:]),
             metavar=option[2].upper(),
-            help=f"only this {option[2:]} (repeatable): {', '.join(names)}",
+            help=f"only this {option[2:]} (repeatable, any case): {', '.join(names)}",
         )
     run.add_argument(
         "--test",
@@ -118,6 +127,11 @@ def build_parser() -> Parser:
         metavar="ID",
         type=requirement_id,
         help="only the tests citing this requirement, e.g. RFC3830-5.4-replay (repeatable)",
+    )
+    run.add_argument(
+        "--list",
+        action="store_true",
+        help="print the selected tests (ID, mode, role, requirement IDs); run nothing",
     )
     run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
     expect = run.add_mutually_exclusive_group()
@@ -160,6 +174,14 @@ def build_parser() -> Parser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
     return parser
+
+
+def version() -> str:
+    """The installed distribution's version."""
+    try:
+        return metadata.version("mikey-conformance")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown (not installed)"
 
 
 def load_profile(path: str | None) -> Profile:
@@ -224,19 +246,15 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
         # This process imported the suite's packages before pytest could mark them for
         # assertion rewriting; the test modules themselves are rewritten as usual.
         *("-W", "ignore:Module already imported so cannot be rewritten"),
-        *("--sut", options.sut, "--mikey-journal", str(run_dir / JOURNAL)),
+        *("-W", FFDH_WARNING),
+        *("--mikey-journal", str(run_dir / JOURNAL)),
         *("--mikey-problems", str(run_dir / PROBLEMS)),
         *("--junitxml", str(run_dir / JUNIT), "-o", "junit_suite_name=mikey-conformance"),
         *("--alluredir", str(run_dir / ALLURE)),
         *(("--mikey-resume",) if resuming else ("--clean-alluredir",)),
         *(("-q", "--tb=no") if options.quiet else ("--tb=short",)),
     ]
-    for mode in options.mode:
-        args += ["--mikey-mode", mode]
-    for role in options.role:
-        args += ["--mikey-role", role]
-    for requirement in options.requirement:
-        args += ["--mikey-requirement", requirement]
+    args += selection_args(options)
     if options.strict:
         args.append("--mikey-strict")
     if options.show_secrets:
@@ -245,6 +263,18 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
         args += ["--mikey-profile", str(Path(options.profile).resolve())]
     if options.workers != "1":
         args += ["-n", options.workers]
+    return args
+
+
+def selection_args(options: argparse.Namespace) -> list[str]:
+    """The plugin's options that choose the tests: SUT, expectations, modes, roles, IDs."""
+    args = ["--sut", options.sut]
+    for mode in options.mode:
+        args += ["--mikey-mode", mode]
+    for role in options.role:
+        args += ["--mikey-role", role]
+    for requirement in options.requirement:
+        args += ["--mikey-requirement", requirement]
     path = expectations.resolve(options.sut, options.expectations, options.no_expectations)
     args += ["--mikey-no-expectations"] if path is None else ["--mikey-expectations", str(path)]
     return args
@@ -264,6 +294,8 @@ def prepare(options: argparse.Namespace) -> tuple[Path | None, Path | None]:
 def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
     if options.resume is not None:
         return resume_run(options)
+    if options.list:
+        return list_tests(options)
     expected, baseline = prepare(options)
     out = Path(options.out)
     try:
@@ -281,6 +313,25 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         options=resume.stored_options(options, expected, baseline),
     )
     return execute(run_dir, info, pytest_args(options, run_dir))
+
+
+def list_tests(options: argparse.Namespace) -> int:
+    """`run --list`: collect what the options select and print one line per test."""
+    load_profile(options.profile)
+    expectations_file(options)
+    lister = listing.Lister()
+    args = [
+        *test_args(options.test),
+        *("-c", os.devnull, "--rootdir", str(PACKAGE_DIR.parent), "--collect-only"),
+        *("-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:terminal"),
+        *("-W", "ignore:Module already imported so cannot be rewritten"),
+        *selection_args(options),
+    ]
+    status = pytest.main(args, plugins=[lister])
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise CliError(f"collecting the suite failed (pytest exit status {int(status)})")
+    print(listing.format_tests(lister.tests))
+    return 0
 
 
 def execute(run_dir: Path, info: RunInfo, args: list[str]) -> int:

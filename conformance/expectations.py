@@ -24,13 +24,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 import suts
 from suts import BUILTIN_SPECS, SCHEMES
 
-SCHEMA_PATH = Path(__file__).with_name("expectations.schema.json")
+SCHEMA_PATH = resources.files("conformance").joinpath("expectations.schema.json")
 DEFAULT_DIR = Path(suts.__file__).resolve().parent / "expectations"
 """Where the expectations files shipped with the adapters live."""
 

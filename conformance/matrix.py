@@ -28,11 +28,13 @@ import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import conformance
 from conformance.interop import HAVE_LIBSRTP, Cell, Party, play
+from conformance.names import chooser
 from conformance.report.matrix_view import format_matrix, render_matrix_html
 from conformance.report.model import EXIT_FAILED, EXIT_HARNESS, EXIT_OK, utc_now
 from conformance.report.rundir import create_run_dir
@@ -43,7 +45,7 @@ from suts.base import Profile
 MATRIX_VERSION = 1
 MATRIX_JSON = "matrix.json"
 MATRIX_HTML = "matrix.html"
-MATRIX_SCHEMA = Path(__file__).parent / "report" / "matrix.schema.json"
+MATRIX_SCHEMA = resources.files("conformance.report").joinpath("matrix.schema.json")
 EXCHANGE_MODES = tuple(m for m in MODES if m != "codec")
 """Modes with a key exchange (the codec is no mode two SUTs can play)."""
 
@@ -63,9 +65,9 @@ def register(commands: Any) -> None:
         "--mode",
         action="append",
         default=[],
-        choices=EXCHANGE_MODES,
+        type=chooser(EXCHANGE_MODES, "mode"),
         metavar="M",
-        help=f"only this mode (repeatable): {', '.join(EXCHANGE_MODES)}",
+        help=f"only this mode (repeatable, any case): {', '.join(EXCHANGE_MODES)}",
     )
     parser.add_argument("--profile", metavar="FILE", help="provisioning profile for every SUT")
     parser.add_argument("--out", default="reports", metavar="DIR", help="default: reports")

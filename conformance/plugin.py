@@ -120,7 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_expectations_key] = found
 
 
-def _marker_arg(item: pytest.Item, name: str) -> str | None:
+def marker_arg(item: pytest.Item, name: str) -> str | None:
     marker = item.get_closest_marker(name)
     return str(marker.args[0]) if marker and marker.args else None
 
@@ -158,7 +158,7 @@ def pytest_collection_modifyitems(
                 if unknown
                 else f"{item.nodeid}: cites no requirement"
             )
-        mode, role = _marker_arg(item, "mode"), _marker_arg(item, "role")
+        mode, role = marker_arg(item, "mode"), marker_arg(item, "role")
         if mode not in MODES:
             raise pytest.UsageError(f"{item.nodeid}: missing or unknown mode marker {mode!r}")
         _label(item, catalog)
@@ -226,10 +226,10 @@ def _label(item: pytest.Item, catalog: dict[str, Requirement]) -> None:
     label = pytest.mark.allure_label
     rfcs = sorted({f"RFC {catalog[i].rfc}" for i in ids})
     item.add_marker(label(*rfcs, label_type="epic"))
-    item.add_marker(label(str(_marker_arg(item, "mode")), label_type="feature"))
+    item.add_marker(label(str(marker_arg(item, "mode")), label_type="feature"))
     item.add_marker(label(*ids, label_type="story"))
     item.user_properties.extend(("requirement", i) for i in ids)
-    item.user_properties.append(("mode", str(_marker_arg(item, "mode"))))
+    item.user_properties.append(("mode", str(marker_arg(item, "mode"))))
 
 
 @pytest.fixture(scope="session")
@@ -261,7 +261,7 @@ def sut_session(pytestconfig: pytest.Config, profile: Profile) -> Iterator[Sut]:
 def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
     """The SUT, fresh for each test, after the applicability check."""
     caps = sut_session.capabilities()
-    mode, role = _marker_arg(request.node, "mode"), _marker_arg(request.node, "role")
+    mode, role = marker_arg(request.node, "mode"), marker_arg(request.node, "role")
     if mode is not None and mode != "codec" and mode not in caps.modes:
         pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not implement mode {mode}")
     if role is not None and role not in caps.roles:
@@ -349,8 +349,8 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
         "title": doc[0] if doc else item.name,
         "requirements": ids,
         "level": level,
-        "mode": _marker_arg(item, "mode"),
-        "role": _marker_arg(item, "role"),
+        "mode": marker_arg(item, "mode"),
+        "role": marker_arg(item, "role"),
         "verdict": verdict,
         "reason": reason,
         "evidence": evidence.to_json(config.getoption("--mikey-show-secrets")),

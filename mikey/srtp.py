@@ -165,10 +165,10 @@ def libsrtp_session(keys: SrtpKeys, ssrc_type: int, ssrc_value: int = 0) -> pyli
     """
     try:
         import pylibsrtp
-    except ImportError as exc:  # an optional dependency: only this function needs it
+    except ImportError as exc:  # imported here: the codec and modes do without it
         raise ImportError(
-            "libsrtp_session needs pylibsrtp: pip install pylibsrtp"
-            " (or pip install 'mikey-conformance[test]')"
+            "libsrtp_session needs pylibsrtp, a dependency of mikey-conformance:"
+            " pip install pylibsrtp"
         ) from exc
     profiles = {
         AES_CM_128_HMAC_SHA1_80: pylibsrtp.Policy.SRTP_PROFILE_AES128_CM_SHA1_80,

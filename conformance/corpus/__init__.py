@@ -2,7 +2,7 @@
 
 `valid_samples()` are well-formed encodings covering every payload of RFC 3830
 section 6 and RFC 4563, among them the published messages of RFC 4567 section 5.1
-(vectors/rfc4567-examples.json); `malformations()` each break one encoding rule
+(mikey/vectors/rfc4567-examples.json); `malformations()` each break one encoding rule
 of one of them. The codec conformance tests (conformance/rfc3830/test_codec_*.py)
 send both to the SUT's decoder and encoder.
 

@@ -10,23 +10,22 @@ and T of each type; ID, CERT, CHASH of each type; V with each Auth alg; SP with
 every SRTP policy parameter of Table 6.10.1.a; RAND; ERR with each Error no;
 General Extension Vendor ID, SDP IDs and Key ID (RFC 4563); IDR of each ID Role
 (RFC 6043 6.6, RFC 6509 4.4) and a MIKEY-SAKKE I_MESSAGE (RFC 6509 2.1); and the two
-published messages of RFC 4567 section 5.1 (vectors/rfc4567-examples.json).
+published messages of RFC 4567 section 5.1 (mikey/vectors/rfc4567-examples.json).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-import json
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
+from mikey import vectors
 from mikey.wire import (
     DH_VALUE_LENGTH,
     HASH_LENGTH,
@@ -82,9 +81,6 @@ from mikey.wire import (
     encode_key_ids,
     encode_message,
 )
-
-VECTORS = Path(__file__).resolve().parents[2] / "vectors"
-RFC4567_FILE = VECTORS / "rfc4567-examples.json"
 
 
 @dataclass(frozen=True)
@@ -351,8 +347,8 @@ def built() -> dict[str, Message]:
 
 
 def rfc4567_examples() -> dict[str, bytes]:
-    """The published messages of RFC 4567 section 5.1, from vectors/rfc4567-examples.json."""
-    doc = json.loads(RFC4567_FILE.read_text(encoding="utf-8"))
+    """The published messages of RFC 4567 section 5.1, from mikey/vectors/rfc4567-examples.json."""
+    doc = vectors.load("rfc4567-examples.json")
     tests = [t for group in doc["testGroups"] for t in group["tests"] if t["result"] == "valid"]
     return {f"rfc4567-5.1-tc{t['tcId']}": bytes.fromhex(t["message"]) for t in tests}
 
@@ -361,7 +357,7 @@ def rfc4567_examples() -> dict[str, bytes]:
 def valid_samples() -> tuple[Sample, ...]:
     """Every valid sample: the RFC 4567 vectors first, then the built ones."""
     samples = [
-        Sample(name, decode_message(data), data, f"{RFC4567_FILE.name}, RFC 4567 section 5.1")
+        Sample(name, decode_message(data), data, "rfc4567-examples.json, RFC 4567 section 5.1")
         for name, data in rfc4567_examples().items()
     ]
     for name, msg in built().items():

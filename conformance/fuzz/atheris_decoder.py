@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of the reference decoder with atheris (libFuzzer for Python).
 
-    pip install 'mikey-conformance[fuzz]'                       # atheris, redis
+    pip install 'mikey-conformance[atheris]'
     python -m conformance.fuzz.atheris_decoder --seeds DIR        # write the seed corpus
     python -m conformance.fuzz.atheris_decoder -max_total_time=600 DIR
 
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{write_seeds(Path(args[2]))} seeds written to {args[2]}")
         return 0
     if atheris is None:
-        print("atheris is not installed: pip install 'mikey-conformance[fuzz]'", file=sys.stderr)
+        print("atheris is not installed: pip install 'mikey-conformance[atheris]'", file=sys.stderr)
         return 2
     atheris.Setup(args, check_decoders)
     atheris.Fuzz()

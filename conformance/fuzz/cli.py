@@ -17,7 +17,6 @@ Hypothesis, the `fuzz` extra) load only when one of these commands runs.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -32,6 +31,7 @@ import pytest
 
 from conformance.cli import CliError, load_profile
 from conformance.fuzz.roles import ROLES
+from conformance.names import chooser
 from conformance.report.rundir import create_run_dir
 from suts import load_sut
 from suts.base import Profile
@@ -72,7 +72,8 @@ def register(commands: Any) -> None:
                       "workers, as pytest-xdist's --tx (repeatable): ssh=HOST//python=python3, "
                       "2*popen, ...; the package must be installed there")  # fmt: skip
     fuzz.add_argument("--seed", type=seed_value, help="campaign seed (default: random)")
-    fuzz.add_argument("--role", choices=ROLES, default="decoder", help="default: decoder")
+    fuzz.add_argument("--role", type=chooser(ROLES, "role"), default="decoder",
+                      help=f"{', '.join(ROLES)} (default: decoder)")  # fmt: skip
     fuzz.add_argument("--db", metavar="DIR|redis://HOST:PORT", help="shared example database "
                       "(default: OUT/fuzz-db)")  # fmt: skip
     fuzz.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON)")
@@ -127,19 +128,6 @@ def check_role(spec: str, profile: Profile, role: str) -> None:
         raise CliError(problem)
 
 
-def need_hypothesis() -> None:
-    if importlib.util.find_spec("hypothesis") is None:
-        raise CliError("fuzzing needs Hypothesis: pip install 'mikey-conformance[fuzz]'")
-
-
-def need_subtests() -> None:
-    """Workers report through the `subtests` fixture: pytest 9, or pytest-subtests."""
-    major = int(pytest.__version__.split(".")[0])
-    if major < 9 and importlib.util.find_spec("pytest_subtests") is None:
-        raise CliError("fuzzing needs pytest 9 (or pytest-subtests): "
-                       "pip install 'mikey-conformance[fuzz]'")  # fmt: skip
-
-
 def database_spec(options: argparse.Namespace, out: Path) -> str:
     """--db, checked and reachable from here; a directory made absolute (workers chdir)."""
     from conformance.fuzz.corpusdb import check_db_spec, open_database
@@ -159,8 +147,6 @@ def database_spec(options: argparse.Namespace, out: Path) -> str:
 
 
 def fuzz_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
-    need_hypothesis()
-    need_subtests()
     from conformance.fuzz.campaign import CampaignConfig
     from conformance.fuzz.progress import Monitor, clock
     from conformance.fuzz.session import Controller
@@ -232,7 +218,6 @@ def error_line(errors: list[Path]) -> str:
 
 
 def replay_command(options: argparse.Namespace, argv: Sequence[str]) -> int:
-    need_hypothesis()
     from conformance.fuzz.campaign import judge
     from conformance.fuzz.cases import case_from_dict
     from conformance.fuzz.findings import read_finding

@@ -5,7 +5,7 @@ example database and replays the saved ones before generating new ones, so
 workers that share a database share a corpus: what one worker found, the
 others try first, on this machine (a directory) or on many (Redis, through
 hypothesis.extra.redis, needing the `redis` package: `pip install
-'mikey-conformance[fuzz]'`).
+'mikey-conformance[redis]'`).
 
 Hypothesis deletes a saved example that no longer fails; a finding already on
 file no longer "fails" (it is not new), yet it is still an input worth sending
@@ -69,7 +69,10 @@ def open_database(spec: str) -> ExampleDatabase:
         import redis
         from hypothesis.extra.redis import RedisExampleDatabase
     except ImportError as exc:
-        raise ValueError(f"--db {spec}: needs the redis package ({exc.name} is missing)") from None
+        raise ValueError(
+            f"--db {spec}: needs the redis package ({exc.name} is missing):"
+            " pip install 'mikey-conformance[redis]'"
+        ) from None
     client = redis.Redis.from_url(spec, socket_connect_timeout=3)
     try:
         client.ping()

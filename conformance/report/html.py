@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from html import escape
-from pathlib import Path
+from importlib import resources
 from string import Template
 from typing import Any
 
@@ -28,7 +28,7 @@ from conformance.report.model import (
     worst,
 )
 
-CSS_PATH = Path(__file__).with_name("report.css")
+CSS_PATH = resources.files("conformance.report").joinpath("report.css")
 HEX_BYTES_PER_LINE = 32
 
 PAGE = Template("""<!DOCTYPE html>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from conformance.report.model import (
 SCHEMA_VERSION = 2
 """2 added the verdict unexpected-pass, expectations, the baseline and the run's options."""
 SUITE_NAME = "mikey-conformance"
-SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
+SCHEMA_PATH = resources.files("conformance.report").joinpath("results.schema.json")
 
 
 def load_schema() -> dict[str, Any]:

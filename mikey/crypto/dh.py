@@ -29,18 +29,31 @@ The shared secret g^(xi*xr) is encoded big-endian on the length of the DH-value 
 its group (Table 6.4: 96, 128 or 192 bytes), like the DH-value itself; that byte
 string is the TGK (RFC 3830 3.3: "This method creates a DH-key, which is used as
 the TGK"; RFC 4650 3: "Both parties then calculate the TGK as g^(xi * xr)").
+
+`cryptography` 50 deprecated finite-field DH. MIKEY-DH and DH-HMAC mandate these groups
+(RFC 3830 4.2.7, Table 6.4), so its warning says nothing a user can act on: it is
+silenced here, for that message only; pyproject.toml keeps `cryptography` to the
+majors tested with FFDH.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric import dh
+from cryptography.utils import CryptographyDeprecationWarning
 
 from mikey.crypto.errors import CryptoError
 from mikey.wire.registry import DH_VALUE_LENGTH, DhGroup
+
+warnings.filterwarnings(
+    "ignore",
+    message="Diffie-Hellman over finite fields",
+    category=CryptographyDeprecationWarning,
+)
 
 _PI_PREFIX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"

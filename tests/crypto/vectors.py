@@ -1,19 +1,19 @@
-"""Loading the project's JSON vector files (vectors/, Wycheproof style) for tests."""
+"""Loading the project's JSON vector files (mikey/vectors/, Wycheproof style) for tests."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-VECTORS = Path(__file__).resolve().parents[2] / "vectors"
+from mikey.vectors import load
+
+VECTORS = Path(__file__).resolve().parents[2] / "mikey" / "vectors"
+"""The source tree's copy, which tests/crypto/make_prf_vectors.py writes."""
 
 
-def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((VECTORS / name).read_text(encoding="utf-8"))
-    return data
+__all__ = ["VECTORS", "cases", "h", "load"]
 
 
 def cases(name: str, group_type: str | None = None) -> list[Any]:

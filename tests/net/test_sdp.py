@@ -1,20 +1,19 @@
 """mikey.sdp: RFC 4567 key-mgmt framing in SDP (3.1) and the RTSP KeyMgmt header (3.2).
 
 The published examples of RFC 4567 section 5 carry the MIKEY messages of
-vectors/rfc4567-examples.json (example 1 in full; examples 2-4 print them
+mikey/vectors/rfc4567-examples.json (example 1 in full; examples 2-4 print them
 truncated with "...", so those are rebuilt around the full messages).
 """
 
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mikey import vectors
 from mikey.sdp import (
     KeyMgmt,
     KeyMgmtError,
@@ -30,11 +29,9 @@ from mikey.sdp import (
 )
 from mikey.wire import DataType, decode_message
 
-VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "rfc4567-examples.json"
-
 
 def _vectors() -> dict[int, dict[str, str]]:
-    doc = json.loads(VECTORS.read_text(encoding="utf-8"))
+    doc = vectors.load("rfc4567-examples.json")
     return {t["tcId"]: t for group in doc["testGroups"] for t in group["tests"]}
 
 

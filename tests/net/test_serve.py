@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conformance.reference import ReferenceInitiator, exchange_params
+from mikey import vectors
 from mikey.wire import DataType, Error, ErrorNo, decode_message
 from suts import load_sut
 from suts.base import ExchangeParams, Profile
@@ -29,8 +30,7 @@ def test_binds_loopback_by_default_and_stops_cleanly(tmp_path: Path, sig: int) -
 def test_answers_the_rfc_4567_i_message_and_logs_one_line(tmp_path: Path) -> None:
     """The RFC 4567 5.1 I_MESSAGE is old (its timestamp is from 2006): the reference
     answers with an Error message (Invalid TS, RFC 3830 5.3) and logs the message."""
-    vectors = Path(__file__).resolve().parents[2] / "vectors" / "rfc4567-examples.json"
-    doc = json.loads(vectors.read_text(encoding="utf-8"))
+    doc = vectors.load("rfc4567-examples.json")
     message = bytes.fromhex(doc["testGroups"][0]["tests"][0]["message"])
     with served(tmp_path, "--no-control") as server, socket.socket(type=socket.SOCK_DGRAM) as udp:
         assert "no control channel" in server.text()

@@ -6,8 +6,7 @@ separated by spaces in figure order.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from mikey import vectors
 
 
 def hx(*parts: str) -> bytes:
@@ -47,10 +46,8 @@ PSK_I_MESSAGE_HEX = " ".join(
 )
 
 # RFC 4567 section 5.1, example 1: a real PSK I_MESSAGE and its verification message,
-# transcribed once in vectors/rfc4567-examples.json (tcId 1 and 2).
-_RFC4567 = json.loads(
-    (Path(__file__).resolve().parents[2] / "vectors" / "rfc4567-examples.json").read_text()
-)
+# transcribed once in mikey/vectors/rfc4567-examples.json (tcId 1 and 2).
+_RFC4567 = vectors.load("rfc4567-examples.json")
 _RFC4567_TESTS = {t["tcId"]: t for g in _RFC4567["testGroups"] for t in g["tests"]}
 RFC4567_I_MESSAGE = bytes.fromhex(_RFC4567_TESTS[1]["message"])
 RFC4567_R_MESSAGE = bytes.fromhex(_RFC4567_TESTS[2]["message"])
