@@ -7,7 +7,7 @@
                                 lacks, with its options
     mikeyconf report RUN_DIR    re-render results.json and report.html from a run's journal
 
-Exit status (DESIGN.md "Requirement IDs and verdicts"): 0 when every
+Exit status (docs/design.md "Requirement IDs and verdicts"): 0 when every
 applicable test passed; 1 on a failure (SHOULD-level ones only with
 --strict); 2 on a harness error, an interrupted run, no test run, or a bad
 argument. Errors are one line on stderr, never a traceback.

@@ -1,6 +1,6 @@
 """Evidence of one conformance test: the bytes exchanged, decoded, and notes.
 
-Every failure must be replayable from its evidence (DESIGN.md, "The flow of
+Every failure must be replayable from its evidence (docs/design.md, "The flow of
 one test", step 3), so each message either way is kept whole, in hex, with
 our strict decoder's reading of it when it decodes.
 """

@@ -1,6 +1,6 @@
 """Per-SUT expectations: known deviations, each with its reason (regression gating).
 
-DESIGN.md "Requirement IDs and verdicts": a failing test listed in the SUT's
+docs/design.md "Requirement IDs and verdicts": a failing test listed in the SUT's
 expectations file gets the verdict expected-deviation (reported apart, not
 counted); a listed test that passes is an unexpected-pass and counts as a
 failure (strict xfail), so a fix is noticed; an entry that matches no test of

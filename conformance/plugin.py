@@ -200,7 +200,7 @@ def _expect(item: pytest.Item, test_id: str) -> None:
 
 
 def _check_expectations(config: pytest.Config, suite: list[str]) -> None:
-    """An entry matching no test of the suite is a harness problem (DESIGN.md)."""
+    """An entry matching no test of the suite is a harness problem (docs/design.md)."""
     found = config.stash.get(_expectations_key, None)
     if found is None:
         return

@@ -1,6 +1,6 @@
 """The one interface every system under test (SUT) is driven through.
 
-DESIGN.md "The SUT interface": the suite plays the reference side of each
+docs/design.md "The SUT interface": the suite plays the reference side of each
 exchange and talks to the SUT only through these calls. A SUT declares what
 it implements (its capabilities, ETSI's PICS) and takes the exchange
 parameters the suite hands it (its profile, ETSI's PIXIT), so both sides

@@ -1,6 +1,6 @@
 """The reference library, in-process, as a SUT (the embedded default, `--sut builtin`).
 
-The only SUT that runs inside the suite's process (DESIGN.md): it is the
+The only SUT that runs inside the suite's process (docs/design.md): it is the
 library the suite itself plays the other side with, so a clean run against it
 checks the suite and the reference together, and the mutant bank subclasses it
 to prove each test can fail. The modes it plays are bound in suts/builtin_modes.py.

@@ -1,4 +1,4 @@
-"""Fuzz campaigns against a SUT's MIKEY decoder or responder (DESIGN.md, issue 6).
+"""Fuzz campaigns against a SUT's MIKEY decoder or responder (docs/design.md, issue 6).
 
 Modules, in the order a case flows through them: `strategies` (valid messages
 by construction), `layout` (where a message's fields lie), `mutators` (the

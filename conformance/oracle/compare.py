@@ -7,7 +7,7 @@ integers, bytes as lowercase hex, lengths as integers. Our side comes from
 (`mikey.*`), with byte values taken from the bytes each field covers.
 
 Beyond the field values, `compare` checks what tshark's flags cannot show
-(DESIGN.md: length and truncation errors only raise `_ws.malformed`, unknown
+(docs/design.md: length and truncation errors only raise `_ws.malformed`, unknown
 payload types and trailing bytes pass silently): the offset where each
 payload starts, the payload count, and the bytes left after the last payload.
 Known tshark deviations (`known_deviations`) excuse exactly the fields they

@@ -1,4 +1,4 @@
-"""Baselines: a run's results.json as the gate of the next run (DESIGN.md: "A run's
+"""Baselines: a run's results.json as the gate of the next run (docs/design.md: "A run's
 results file can serve as the next run's baseline").
 
 With `mikeyconf run --baseline OLD/results.json` a failure counts (exit status

@@ -1,7 +1,7 @@
 """The results model: one Result per finished test (the journal record), the
 RunInfo of a run, and the Summary the renderers and the exit status read.
 
-DESIGN.md "Requirement IDs and verdicts": a requirement's verdict is the worst
+docs/design.md "Requirement IDs and verdicts": a requirement's verdict is the worst
 of its tests' (error > fail > unexpected-pass > expected-deviation > pass >
 not-applicable); SHOULD-level failures are reported apart and count only with
 --strict; expected deviations (the SUT's expectations file) are reported apart

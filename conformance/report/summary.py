@@ -1,4 +1,4 @@
-"""The text summary `mikeyconf run` prints last (DESIGN.md: "The summary prints last").
+"""The text summary `mikeyconf run` prints last (docs/design.md: "The summary prints last").
 
 A mode x verdict table, the failing requirement IDs (MUST-level apart from
 SHOULD-level), the expected deviations with their reasons and the unexpected

@@ -1,6 +1,6 @@
 """The requirements catalog: every normative sentence the suite tests, by stable ID.
 
-DESIGN.md "Requirement IDs and verdicts". One JSON file per RFC,
+docs/design.md "Requirement IDs and verdicts". One JSON file per RFC,
 conformance/requirements/rfc<N>.json (format: catalog.schema.json beside it), each
 entry quoting its sentence from the vendored RFC text in conformance/requirements/rfc/.
 IDs read `RFC<number>-<section>-<short-name>`, e.g. `RFC3830-5.4-replay`.

@@ -1,7 +1,7 @@
 """The vendored RFC texts the catalog quotes, as the catalog quotes them.
 
 The catalog's "text" of an entry is a sentence of the RFC with its layout taken
-out (DESIGN.md "Requirement IDs and verdicts"):
+out (docs/design.md "Requirement IDs and verdicts"):
 
 - page breaks go: the footer line ("... [Page N]"), the form feed and the
   running header ("RFC 3830   MIKEY   August 2004") after it, so a sentence that

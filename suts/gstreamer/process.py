@@ -1,6 +1,6 @@
 """The suite's side of the GStreamer worker process: one request at a time, restarts.
 
-Third-party code runs out of the suite's process (DESIGN.md), so that a crash
+Third-party code runs out of the suite's process (docs/design.md), so that a crash
 or an endless loop becomes a finding, not the end of the run. The worker runs
 each call in a forked child and answers {"hang": ...} or {"crash": ...} when
 GStreamer loops or dies (suts.gstreamer.isolate); those become WorkerFailure

@@ -2,7 +2,7 @@
 
 `launcher.py` beside this file is run by the SYSTEM Python (Debian's python3-gi),
 never imported by the suite: third-party endpoints run out of the suite's process
-(DESIGN.md "The SUT interface"). `start_server` starts it and waits for its
+(docs/design.md "The SUT interface"). `start_server` starts it and waits for its
 readiness line.
 """
 
