@@ -6,7 +6,7 @@ checks it completely (certificate chain, signature, envelope, MACs) and
 answers, the initiator verifies the answer. `test_pk_update` times an update of
 an established PK CSB: a PK message (C=0) beside a PSK message keyed with the
 cached envelope key (C=1, RFC 3830 3.2, 4.5). 2048-bit RSA keys from the test
-PKI; AES-CM-128 and HMAC-SHA-1-160. The median goes to the README.
+PKI; AES-CM-128 and HMAC-SHA-1-160. The median goes to docs/performance.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Benchmarks of the PSK walking skeleton (pytest-benchmark; never timed assertions).
 
 Run: python -m pytest benchmarks/bench_psk.py --benchmark-only -p no:mikeyconf
-Figures go to the README's performance section with the machine they came from.
+Figures go to docs/performance.md with the machine they came from.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the I_MESSAGE, the responder checks and decapsulates it), each on gmpy2 and on p
 (pytest-benchmark; never timed asserts).
 
 Run: python -m pytest benchmarks/bench_sakke.py --benchmark-only -p no:mikeyconf
-     (add --benchmark-columns=median,mean,rounds to see the medians the README quotes)
+     (add --benchmark-columns=median,mean,rounds to see the medians docs/performance.md quotes)
 The identifier, SSV and KMS Master Secret are RFC 6507/6508 Appendix A's; the ECCSI
 ephemerals are full-size (the appendix's KSAK, v and j are 20-bit, unrealistically cheap).
 """
