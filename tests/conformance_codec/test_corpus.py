@@ -8,15 +8,14 @@ accepts, or rejects for another fault, is a bug in the malformation.
 from __future__ import annotations
 
 import base64
-import json
 
 import pytest
 
 from conformance.corpus import Malformation, Sample, malformations, sample, valid_samples
 from conformance.corpus.malformed import ANY
 from conformance.corpus.rules import requirements_of
-from conformance.corpus.valid import RFC4567_FILE
 from conformance.requirements import load
+from mikey import vectors
 from mikey.wire import (
     Cert,
     CertType,
@@ -107,7 +106,7 @@ def test_common_header_variants_are_covered() -> None:
 
 
 def test_rfc4567_vectors_are_the_published_messages() -> None:
-    doc = json.loads(RFC4567_FILE.read_text(encoding="utf-8"))
+    doc = vectors.load("rfc4567-examples.json")
     assert doc["source"] == "RFC 4567 section 5.1"
     tests = [t for g in doc["testGroups"] for t in g["tests"]]
     assert doc["numberOfTests"] == len(tests) == 2
