@@ -68,10 +68,17 @@ def test_envelope_round_trip_and_wrong_key(scheme: EnvelopeScheme) -> None:
     pke = envelope_encrypt(key().public_key(), env_key, scheme)
     assert len(pke) == 256
     assert envelope_decrypt(key(), pke, scheme) == env_key
-    try:  # PKCS#1 v1.5 implicit rejection yields another key; OAEP raises
+    # Under another key OAEP raises. PKCS#1 v1.5 either raises or, with OpenSSL's
+    # implicit rejection, yields a pseudo-random key (empty now and then: refused too);
+    # which of the two depends on the padding drawn, so both are taken, never the key.
+    if scheme == EnvelopeScheme.OAEP:
+        with pytest.raises(IntegrityError):
+            envelope_decrypt(key(1), pke, scheme)
+        return
+    try:
         assert envelope_decrypt(key(1), pke, scheme) != env_key
     except IntegrityError:
-        assert scheme == EnvelopeScheme.OAEP
+        pass
 
 
 def test_envelope_errors_are_crypto_errors() -> None:
