@@ -147,6 +147,12 @@ MRef<KeyAgreement *> Session::newKa(int type, bool initiator) {
             ka = new KeyAgreementRSAR(chain(own), anchors());
             break;
     }
+    // Mikey::createKeyAgreement: PSK, PK and RSA-R draw a TGK (192 bytes) in either role;
+    // an RSA-R responder sends it, the others' responders take the initiator's.
+    if (type != KEY_AGREEMENT_TYPE_DHHMAC) {
+        KeyAgreementPSK *pskKa = dynamic_cast<KeyAgreementPSK *>(*ka);
+        if (pskKa) pskKa->generateTgk();
+    }
     ka->setUri(initiator ? profile_.id_initiator : profile_.id_responder);
     ka->setPeerUri(initiator ? profile_.id_responder : profile_.id_initiator);
     return ka;
@@ -179,9 +185,7 @@ Bytes Session::initiate(const Params &p) {
         else
             msg = MikeyMessage::create(dynamic_cast<KeyAgreementDHHMAC *>(*ka), p.mac_alg);
     } else {
-        // Mikey::createKeyAgreement: PSK, PK and RSA-R draw the TGK (192 bits) first.
         KeyAgreementPSK *psk = dynamic_cast<KeyAgreementPSK *>(*ka);
-        psk->generateTgk();
         if (type == KEY_AGREEMENT_TYPE_PSK)
             msg = MikeyMessage::create(psk, p.encr_alg, p.mac_alg);
         else if (type == KEY_AGREEMENT_TYPE_PK)
@@ -218,7 +222,9 @@ Outcome Session::complete(const Bytes *response) {
             initKa_ = NULL;
             return out;
         }
-        if (usesCertificates(type)) {
+        // The PK R_MESSAGE carries no certificate: the initiator was given the
+        // responder's chain and holds no CA set (KeyAgreementPKE(chain, chain)).
+        if (usesCertificates(type) && type != KEY_AGREEMENT_TYPE_PK) {
             PeerCertificates *peers = dynamic_cast<PeerCertificates *>(*ka);
             if (peers && peers->controlPeerCertificate(ka->peerUri()) == 0) {
                 out.detail = "controlPeerCertificate() rejected the responder's certificate";
