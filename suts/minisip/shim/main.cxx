@@ -140,8 +140,8 @@ json capabilities() {
         {"name", "minisip libmikey"},
         {"modes", {"PSK", "PK", "DH", "DH-HMAC", "RSA-R"}},
         {"roles", {"initiator", "responder"}},
-        {"encr_algs", {"AES_CM_128"}},
-        {"mac_algs", {"HMAC_SHA_1_160"}},
+        {"encr_algs", {"AES_CM_128", "NULL"}},  // deriveTranspKeys: AES_KW_128 is a TODO
+        {"mac_algs", {"HMAC_SHA_1_160", "NULL"}},
         {"key_types", {"TGK"}},
         {"exports_keys", true},
         {"updates", false},
