@@ -16,6 +16,7 @@
 
 #include <libmcrypto/init.h>
 
+#include "base64.h"
 #include "session.h"
 
 using nlohmann::json;
@@ -25,47 +26,13 @@ namespace {
 const char *VERSION = "mikey-shim/1";
 FILE *protocolOut = nullptr;
 
-const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string b64(const Bytes &in) {
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        uint32_t v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-        for (int s = 18; s >= 0; s -= 6) out += B64[(v >> s) & 63];
-    }
-    if (i + 1 == in.size()) {
-        uint32_t v = in[i] << 16;
-        out += B64[(v >> 18) & 63];
-        out += B64[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == in.size()) {
-        uint32_t v = in[i] << 16 | in[i + 1] << 8;
-        out += B64[(v >> 18) & 63];
-        out += B64[(v >> 12) & 63];
-        out += B64[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
-}
+std::string b64(const Bytes &in) { return b64::encode(in); }
 
 Bytes unb64(const json &value, const char *what) {
     if (!value.is_string()) throw ShimError("bad-request", std::string(what) + ": not a string");
-    const std::string s = value.get<std::string>();
     Bytes out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : s) {
-        if (c == '=') break;
-        const char *p = std::strchr(B64, c);
-        if (!p || !c) throw ShimError("bad-request", std::string(what) + ": not base64");
-        acc = acc << 6 | (uint32_t)(p - B64);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back((uint8_t)(acc >> bits));
-        }
-    }
+    if (!b64::decode(value.get<std::string>(), out, false))
+        throw ShimError("bad-request", std::string(what) + ": not base64");
     return out;
 }
 

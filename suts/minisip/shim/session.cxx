@@ -12,10 +12,9 @@
 //   application's (Mikey.cxx calls PeerCertificates::controlPeerCertificate).
 #include "session.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include "base64.h"
+
 #include <cstring>
-#include <unistd.h>
 
 #include <libmcrypto/cert.h>
 #include <libmcrypto/rand.h>
@@ -62,16 +61,20 @@ Bytes raw(MRef<MikeyMessage *> msg) {
     return Bytes(p, p + msg->rawMessageLength());
 }
 
-std::vector<std::string> splitPem(const std::string &text) {
-    static const std::string end = "-----END CERTIFICATE-----";
-    std::vector<std::string> out;
+// The DER of each certificate of a PEM text, in order.
+std::vector<Bytes> pemCertificates(const std::string &text) {
+    static const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+    std::vector<Bytes> out;
     size_t pos = 0;
     for (;;) {
-        size_t b = text.find("-----BEGIN CERTIFICATE-----", pos);
+        size_t b = text.find(begin, pos);
         if (b == std::string::npos) break;
         size_t e = text.find(end, b);
         if (e == std::string::npos) break;
-        out.push_back(text.substr(b, e + end.size() - b) + "\n");
+        Bytes der;
+        if (!b64::decode(text.substr(b + begin.size(), e - b - begin.size()), der, true))
+            throw ShimError("failure", "a certificate of the profile is no PEM");
+        out.push_back(der);
         pos = e + end.size();
     }
     return out;
@@ -79,45 +82,32 @@ std::vector<std::string> splitPem(const std::string &text) {
 
 }  // namespace
 
-Session::Session(const ShimProfile &profile) : profile_(profile) {
-    char tmpl[] = "/tmp/mikeyconf-minisip-XXXXXX";
-    if (!mkdtemp(tmpl)) throw ShimError("failure", "cannot make a temporary directory");
-    dir_ = tmpl;
-}
+Session::Session(const ShimProfile &profile) : profile_(profile) {}
 
-Session::~Session() {
-    for (int i = 0; i < files_; i++) unlink((dir_ + "/" + std::to_string(i) + ".pem").c_str());
-    rmdir(dir_.c_str());
-}
+Session::~Session() {}
 
-std::string Session::writeFile(const std::string &, const std::string &text) {
-    std::string path = dir_ + "/" + std::to_string(files_++) + ".pem";
-    FILE *f = std::fopen(path.c_str(), "w");
-    if (!f) throw ShimError("failure", "cannot write " + path);
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::fclose(f);
-    return path;
-}
-
-// The party's chain: end entity (with its private key when given) first.
+// The party's chain, end entity (with its private key when given) first. Loaded from
+// memory: Certificate::load(DER) and PrivateKey::load(PEM); the PEM-or-DER
+// Certificate::load(data, length, path) tests an uninitialised member, so it is avoided.
 MRef<CertificateChain *> Session::chain(const PemCredential &who) {
-    std::vector<std::string> certs = splitPem(who.certs);
+    std::vector<Bytes> certs = pemCertificates(who.certs);
     if (certs.empty()) throw ShimError("failure", "the profile has no certificate for this party");
     MRef<CertificateChain *> out = CertificateChain::create();
     for (size_t i = 0; i < certs.size(); i++) {
-        std::string certFile = writeFile("cert", certs[i]);
-        if (i == 0 && !who.key.empty())
-            out->addCertificate(Certificate::load(certFile, writeFile("key", who.key)));
-        else
-            out->addCertificate(Certificate::load(certFile));
+        MRef<Certificate *> cert = Certificate::load(certs[i].data(), (int)certs[i].size());
+        if (i == 0 && !who.key.empty()) {
+            std::string pem = who.key;
+            cert->setPk(PrivateKey::load(&pem[0], (int)pem.size(), "", ""));
+        }
+        out->addCertificate(cert);
     }
     return out;
 }
 
 MRef<CertificateSet *> Session::anchors() {
     MRef<CertificateSet *> set = CertificateSet::create();
-    for (const std::string &pem : splitPem(profile_.trust_anchors))
-        set->addFile(writeFile("anchor", pem));
+    for (Bytes &der : pemCertificates(profile_.trust_anchors))
+        set->addCertificate(Certificate::load(der.data(), (int)der.size()));
     return set;
 }
 

@@ -68,11 +68,8 @@ class Session {
     MRef<CertificateChain *> chain(const PemCredential &who);
     MRef<CertificateSet *> anchors();
     MRef<KeyAgreement *> newKa(int kaType, bool initiator);
-    std::string writeFile(const std::string &name, const std::string &text);
 
     ShimProfile profile_;
-    std::string dir_;  // a private temporary directory for the PEM files libmcrypto reads
-    int files_ = 0;
     MRef<KeyAgreement *> initKa_, respKa_;
 };
 
