@@ -136,6 +136,8 @@ MRef<KeyAgreement *> Session::newKa(int type, bool initiator) {
         case KEY_AGREEMENT_TYPE_RSA_R:
             ka = new KeyAgreementRSAR(chain(own), anchors());
             break;
+        default:  // as Mikey::createKeyAgreement
+            throw MikeyExceptionUnimplemented("Unsupported type of KA");
     }
     // Mikey::createKeyAgreement: PSK, PK and RSA-R draw a TGK (192 bytes) in either role;
     // an RSA-R responder sends it, the others' responders take the initiator's.
@@ -237,6 +239,8 @@ Outcome Session::complete(const Bytes *response) {
         out.detail = std::string("MikeyExceptionMessageContent: ") + e.what();
         initKa_ = NULL;
         return out;
+    } catch (ShimError &) {
+        throw;  // the shim's own trouble (the profile), not libmikey's verdict
     } catch (std::exception &e) {
         out.detail = std::string("exception: ") + e.what();
         initKa_ = NULL;
@@ -289,6 +293,8 @@ Reply Session::respond(const Bytes &message, const Params &) {
         }
         out.detail = std::string("MikeyExceptionMessageContent: ") + e.what();
         return out;
+    } catch (ShimError &) {
+        throw;  // the shim's own trouble (the profile), not libmikey's verdict
     } catch (std::exception &e) {
         out.detail = std::string("exception: ") + e.what();
         return out;
