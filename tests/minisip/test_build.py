@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_a_tree_that_is_not_minisip_is_a_one_line_error(tmp_path: Path) -> None:
 def test_a_missing_compiler_names_the_package(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "patch").symlink_to("/usr/bin/patch")
+    (bin_dir / "patch").symlink_to(shutil.which("patch") or "/usr/bin/patch")
     env = {"PATH": str(bin_dir), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = mikeyconf("build-sut", "minisip", "--source", str(DEFAULT_SOURCE), env=env)
     one_line_error(done, "g++ not found", "apt-get install g++")
@@ -92,7 +93,7 @@ def test_a_missing_header_package_names_the_package(tmp_path: Path) -> None:
     fake = bin_dir / "g++"  # a compiler that finds no header at all
     fake.write_text("#!/bin/sh\necho 'fatal error: openssl/evp.h: No such file' >&2\nexit 1\n")
     fake.chmod(0o755)
-    (bin_dir / "patch").symlink_to("/usr/bin/patch")
+    (bin_dir / "patch").symlink_to(shutil.which("patch") or "/usr/bin/patch")
     env = {"PATH": str(bin_dir), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = mikeyconf("build-sut", "minisip", "--source", str(DEFAULT_SOURCE), env=env)
     one_line_error(done, "<openssl/evp.h> not found", "apt-get install libssl-dev")
