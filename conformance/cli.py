@@ -55,6 +55,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conformance.matrix",
     "conformance.serve",
     "conformance.fuzz.cli",
+    "conformance.build_sut",
 )
 """Modules adding a subcommand: each has `register(commands)`, which adds its parser
 with `set_defaults(handler=...)`; the handler takes (options, argv) and returns the

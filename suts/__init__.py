@@ -16,6 +16,7 @@ SCHEMES = {
     "rtsp-client": "suts.rtsp_responder",
     "rtspsrc": "suts.rtspsrc",
     "gstreamer": "suts.gstreamer",
+    "minisip": "suts.minisip",
 }
 """`--sut SCHEME:REST` adapters: the module's `from_spec(rest, profile)` builds the SUT.
 
