@@ -167,6 +167,8 @@ def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
     rows = []
     for req in summary.requirements.values():
         quote = f"<q>{esc(req.text)}</q>" if req.text else "<em>not in the catalog</em>"
+        if req.reading:
+            quote += f'<br><small class="reading">Our reading: {esc(req.reading)}</small>'
         tests = "<br>".join(test_link(t, anchors) for t in req.tests)
         rows.append(
             f'<tr id="req-{esc(req.id)}"><td><code>{esc(req.id)}</code></td>'

@@ -58,6 +58,8 @@ class CatalogEntry(Protocol):
     def level(self) -> str: ...
     @property
     def text(self) -> str: ...
+    @property
+    def reading(self) -> str | None: ...
 
 
 def worst(verdicts: Iterable[str]) -> str:
@@ -244,6 +246,7 @@ class RequirementVerdict:
     text: str | None
     verdict: str
     tests: tuple[str, ...]
+    reading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,7 @@ def summarize(results: Sequence[Result], catalog: Mapping[str, CatalogEntry] | N
             text=entry.text if entry else None,
             verdict=worst(r.verdict for r in tests),
             tests=tuple(dict.fromkeys(r.test_id for r in tests)),
+            reading=entry.reading if entry else None,
         )
     by_mode = dict(sorted(by_mode.items(), key=lambda item: item[0].lower()))
     return Summary(tuple(results), by_mode, totals, requirements)

@@ -68,6 +68,7 @@ def build_results(
                 "level": req.level,
                 "verdict": req.verdict,
                 "tests": list(req.tests),
+                **({"reading": req.reading} if req.reading else {}),
             }
             for req in summary.requirements.values()
         },

@@ -29,7 +29,7 @@ SECTION_RE = re.compile(r"^\d+(?:\.\d+)*$")
 FILE_RE = re.compile(r"^rfc(\d+)\.json$")
 
 _REQUIRED = ("id", "rfc", "section", "level", "text", "summary", "modes", "roles", "testable")
-_OPTIONAL = ("untestable_reason", "derived")
+_OPTIONAL = ("untestable_reason", "derived", "reading")
 _HEADER_KEYS = frozenset({"rfc", "title", "scope", "source", "requirements"})
 
 
@@ -53,6 +53,9 @@ class Requirement:
     testable: bool
     untestable_reason: str | None = None
     derived: bool = False
+    reading: str | None = None
+    """Where the text is ambiguous or leaves the rule implicit: the reading the suite
+    takes, and why (and where an independent implementation read it otherwise)."""
 
 
 class _Fail:
@@ -122,9 +125,11 @@ def _requirement(entry: object, rfc: int, fail: _Fail) -> Requirement:
         reason = _string(entry, "untestable_reason", fail)
     if testable and not (modes and roles):
         fail("a testable entry names at least one mode and one role")
+    reading = _string(entry, "reading", fail) if "reading" in entry else None
     return Requirement(
-        req_id, rfc, section, str(level), text, summary, modes, roles, testable, reason, derived
-    )
+        req_id, rfc, section, str(level), text, summary, modes, roles, testable, reason, derived,
+        reading,
+    )  # fmt: skip
 
 
 def parse(data: object, origin: str, rfc: int | None = None) -> dict[str, Requirement]:

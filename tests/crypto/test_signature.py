@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 
 import pytest
@@ -75,10 +76,8 @@ def test_envelope_round_trip_and_wrong_key(scheme: EnvelopeScheme) -> None:
         with pytest.raises(IntegrityError):
             envelope_decrypt(key(1), pke, scheme)
         return
-    try:
+    with contextlib.suppress(IntegrityError):
         assert envelope_decrypt(key(1), pke, scheme) != env_key
-    except IntegrityError:
-        pass
 
 
 def test_envelope_errors_are_crypto_errors() -> None:

@@ -26,6 +26,7 @@ class Entry:
     section: str
     level: str
     text: str
+    reading: str | None = None
 
 
 CATALOG = {
