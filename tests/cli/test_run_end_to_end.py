@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 
 from conformance.report.results_json import load_schema
+from tests.subprocess_cli import mikeyconf
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_FILES = {"run.json", "journal.jsonl", "results.json", "junit.xml", "report.html"}
-
-
-def mikeyconf(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
 
 
 def test_run_writes_every_report_and_prints_the_summary_last(tmp_path: Path) -> None:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from suts.minisip.build import DEFAULT_SOURCE, EXECUTABLE, cache_root, digest
 from tests.minisip.conftest import MinisipBuild, tree_state
+from tests.subprocess_cli import mikeyconf
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def mikeyconf(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_the_shim_is_built_into_the_cache_and_speaks_the_protocol(minisip: MinisipBuild) -> None:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from tests.minisip.conftest import MinisipBuild
-from tests.minisip.test_build import mikeyconf
+from tests.subprocess_cli import mikeyconf
 
 MODES = ("PSK", "PK", "DH", "DH-HMAC", "RSA-R")
 CROSS_FAILURE = {

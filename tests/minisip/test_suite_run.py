@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conformance.expectations import load as load_expectations
 from tests.minisip.conftest import MinisipBuild
-from tests.minisip.test_build import mikeyconf
+from tests.subprocess_cli import mikeyconf
 
 EXPECTATIONS = Path(__file__).resolve().parents[2] / "suts" / "expectations" / "minisip.json"
 MODES = {"PSK", "PK", "DH", "DH-HMAC", "RSA-R"}

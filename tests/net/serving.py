@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.subprocess_cli import mikeyconf
+
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(
     r"MIKEY on udp (?P<udp>\S+):(?P<port>\d+), (?:control on tcp \S+:(?P<cport>\d+)|no)"
@@ -83,17 +85,6 @@ def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> re.Match[str]:
             raise AssertionError(f"mikeyconf serve exited: {log.read_text(encoding='utf-8')}")
         time.sleep(0.05)
     raise AssertionError(f"mikeyconf serve never became ready: {log.read_text(encoding='utf-8')}")
-
-
-def mikeyconf(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
 
 
 def run_suite(out: Path, run_id: str, *args: str) -> dict[str, dict[str, Any]]:
