@@ -99,8 +99,21 @@ def _payloads(msg: Message, kind: type, new: tuple[Any, ...]) -> Message:
     return replace(msg, payloads=(*rest[:at], *new, *rest[at:]))
 
 
+def vehicle_chash(responder: Sut) -> bool:
+    """Whether an I_MESSAGE that carries another check to `responder` has CHASH: CHASH is
+    optional (3.2: `[CHASH]`), so it is left out for a SUT that declares it cannot take
+    one (`takes_chash` False), which is then still judged on that other check. A test
+    whose subject is CHASH passes `send_chash=True` instead."""
+    return responder.capabilities().takes_chash
+
+
 class PkReferenceInitiator(ReferenceInitiator):
-    """The reference PK initiator, plus forgeries of its I_MESSAGE."""
+    """The reference PK initiator, plus forgeries of its I_MESSAGE.
+
+    `responder` is the SUT its I_MESSAGEs are for: given, CHASH follows its `takes_chash`
+    (`vehicle_chash`) unless `send_chash` is among `changes`; None sends CHASH (the
+    default PkSettings).
+    """
 
     peer: PkInitiator
 
@@ -109,9 +122,13 @@ class PkReferenceInitiator(ReferenceInitiator):
         profile: Profile,
         params: ExchangeParams = PK,
         clock_offset: float = 0.0,
+        *,
+        responder: Sut | None = None,
         **changes: Any,
     ) -> None:
         self.params = params
+        if responder is not None and "send_chash" not in changes:
+            changes["send_chash"] = vehicle_chash(responder)
         self.pk: PkSettings = replace(pk_settings_for(profile, params, Role.INITIATOR), **changes)
         self.settings = self.pk.transport
         self.peer = PkInitiator(self.pk, environment(profile, clock_offset))
