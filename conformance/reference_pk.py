@@ -8,6 +8,11 @@ only be rejecting that one fault. The adversarial certificates come from the
 suite's test PKI (conformance.testpki), so they exist only when the profile
 brings no PKI of its own (`bad_certificates`).
 
+CHASH (3.2: `[CHASH]`, 6.8) is optional: built with `responder=` the SUT, the
+reference initiator leaves it out when that SUT declares `takes_chash` False
+(`vehicle_chash`), so a stack that cannot take one is judged on the rest; a test
+whose subject is CHASH passes `send_chash=True`.
+
 Envelope key caching (RFC 3830 3.2, 4.5, 6.3; mikey.modes.pk_cache): the
 reference initiator makes the pre-shared key messages keyed with an envelope key
 (`psk_keyed_by`, whatever C said, so a test can send one the C forbids), and
