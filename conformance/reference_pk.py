@@ -8,6 +8,11 @@ only be rejecting that one fault. The adversarial certificates come from the
 suite's test PKI (conformance.testpki), so they exist only when the profile
 brings no PKI of its own (`bad_certificates`).
 
+CHASH (3.2: `[CHASH]`, 6.8) is optional: built with `responder=` the SUT, the
+reference initiator leaves it out when that SUT declares `takes_chash` False
+(`vehicle_chash`), so a stack that cannot take one is judged on the rest; a test
+whose subject is CHASH passes `send_chash=True`.
+
 Envelope key caching (RFC 3830 3.2, 4.5, 6.3; mikey.modes.pk_cache): the
 reference initiator makes the pre-shared key messages keyed with an envelope key
 (`psk_keyed_by`, whatever C said, so a test can send one the C forbids), and
@@ -99,8 +104,21 @@ def _payloads(msg: Message, kind: type, new: tuple[Any, ...]) -> Message:
     return replace(msg, payloads=(*rest[:at], *new, *rest[at:]))
 
 
+def vehicle_chash(responder: Sut) -> bool:
+    """Whether an I_MESSAGE that carries another check to `responder` has CHASH: CHASH is
+    optional (3.2: `[CHASH]`), so it is left out for a SUT that declares it cannot take
+    one (`takes_chash` False), which is then still judged on that other check. A test
+    whose subject is CHASH passes `send_chash=True` instead."""
+    return responder.capabilities().takes_chash
+
+
 class PkReferenceInitiator(ReferenceInitiator):
-    """The reference PK initiator, plus forgeries of its I_MESSAGE."""
+    """The reference PK initiator, plus forgeries of its I_MESSAGE.
+
+    `responder` is the SUT its I_MESSAGEs are for: given, CHASH follows its `takes_chash`
+    (`vehicle_chash`) unless `send_chash` is among `changes`; None sends CHASH (the
+    default PkSettings).
+    """
 
     peer: PkInitiator
 
@@ -109,9 +127,13 @@ class PkReferenceInitiator(ReferenceInitiator):
         profile: Profile,
         params: ExchangeParams = PK,
         clock_offset: float = 0.0,
+        *,
+        responder: Sut | None = None,
         **changes: Any,
     ) -> None:
         self.params = params
+        if responder is not None and "send_chash" not in changes:
+            changes["send_chash"] = vehicle_chash(responder)
         self.pk: PkSettings = replace(pk_settings_for(profile, params, Role.INITIATOR), **changes)
         self.settings = self.pk.transport
         self.peer = PkInitiator(self.pk, environment(profile, clock_offset))

@@ -103,6 +103,12 @@ class Capabilities:
     sends the CSB's updates (`update`) as pre-shared key messages keyed with the envelope
     key; as PK responder it keeps the key for C 1 or 2 and takes such messages. False: the
     envelope key caching tests do not apply."""
+    takes_chash: bool = True
+    """As PK responder it takes an I_MESSAGE carrying the optional CHASH payload (RFC 3830
+    3.2: `[CHASH]`; 6.8). False: the reference PK initiator leaves CHASH out of the
+    I_MESSAGEs it sends it as the vehicle of another check (3.2 allows it), so a SUT that
+    cannot parse CHASH is still judged on the rest; the tests whose subject is CHASH
+    itself send it all the same (and fail against such a SUT)."""
     ts_types: frozenset[TsType] = frozenset({TsType.NTP_UTC, TsType.NTP})
     """The TS types (RFC 3830 Table 6.6) it takes as PSK and PK responder and stamps as
     initiator when the exchange's `ts_type` asks. NTP-UTC and NTP are mandatory; without

@@ -114,10 +114,16 @@ def sut_initiates(sut: Sut, ref: ReferenceResponder, mode: str, evidence: Eviden
 
 
 MODES = [pytest.param(mode, marks=pytest.mark.mode(mode), id=mode) for mode in ("PSK", "PK")]
-REFERENCE_INITIATOR: dict[str, type[ReferenceInitiator]] = {
-    "PSK": ReferenceInitiator,
-    "PK": PkReferenceInitiator,
-}
+
+
+def reference_initiator(sut: Sut, profile: Profile, mode: str) -> ReferenceInitiator:
+    """The reference initiator of `mode` for the responder `sut` (PK: CHASH as it takes
+    one, reference_pk.vehicle_chash)."""
+    if mode == "PK":
+        return PkReferenceInitiator(profile, counter_params(mode), responder=sut)
+    return ReferenceInitiator(profile, counter_params(mode))
+
+
 REFERENCE_RESPONDER: dict[str, type[ReferenceResponder]] = {
     "PSK": ReferenceResponder,
     "PK": PkReferenceResponder,
@@ -131,7 +137,7 @@ def test_responder_pads_the_counter(
 ) -> None:
     """An I_MESSAGE with a high-bit COUNTER T is taken and answered with a V that
     verifies; the SRTP keys are the reference's."""
-    ref = high_counter(REFERENCE_INITIATOR[mode](profile, counter_params(mode)))
+    ref = high_counter(reference_initiator(sut, profile, mode))
     sut_responds(sut, ref, evidence)
 
 

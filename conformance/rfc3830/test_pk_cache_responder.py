@@ -32,7 +32,7 @@ def established(
     sut: Sut, profile: Profile, evidence: Evidence, cache: PkeCache
 ) -> PkReferenceInitiator:
     """A CSB the SUT took from a PK I_MESSAGE whose PKE says `cache`, verified (3.2)."""
-    ref = PkReferenceInitiator(profile, pk_params(pke_cache=cache))
+    ref = PkReferenceInitiator(profile, pk_params(pke_cache=cache), responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     answer_is_valid(ref, reply.message)
     return ref

@@ -3,7 +3,9 @@
 RFC 3830 3.2 (the exchange), 4.3.2 (certificate chains), 5.2 (signature, KEMAC
 MAC, verification MAC), 5.3 (the responder's checks), 5.4 (replay), 6.12.
 Every forgery is signed with the initiator's certified key, so a SUT that
-rejects it rejects the one fault it carries.
+rejects it rejects the one fault it carries. The optional CHASH (3.2, 6.8) rides
+along unless the SUT declares it cannot take one (`takes_chash`); its own test,
+`test_takes_an_i_message_with_chash`, sends it to every SUT.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from conformance.reference_pk import (
 )
 from conformance.testpki import MALLORY
 from mikey.wire import (
+    Chash,
     EncrAlg,
     ErrorNo,
     Id,
@@ -62,15 +65,29 @@ def test_valid_i_message_gets_a_verification_message(
 ) -> None:
     """A valid signed I_MESSAGE with V=1 is answered by a valid verification message."""
     supported(sut, encr)
-    ref = PkReferenceInitiator(profile, pk_params(encr_alg=encr))
+    ref = PkReferenceInitiator(profile, pk_params(encr_alg=encr), responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    answer_is_valid(ref, reply.message)
+
+
+@pytest.mark.requirement("RFC3830-3.2-i-message-payloads")
+def test_takes_an_i_message_with_chash(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """I_MESSAGE = HDR, T, RAND, [IDi|CERTi], [IDr], {SP}, KEMAC, [CHASH], PKE, SIGNi (3.2):
+    a valid I_MESSAGE with CHASH, the SHA-1 hash of the responder's certificate (6.8), is
+    taken and answered. CHASH is this test's subject, so it is sent even to a SUT that
+    declares `takes_chash` False (the other tests leave it out for such a SUT)."""
+    ref = PkReferenceInitiator(profile, send_chash=True)
+    message = ref.i_message()
+    assert ref.message.first(Chash) is not None, "harness: the reference sent no CHASH"
+    reply = send_to_responder(sut, ref, message, evidence)
+    assert reply.accepted is not False, f"valid I_MESSAGE with CHASH rejected: {reply.detail}"
     answer_is_valid(ref, reply.message)
 
 
 @pytest.mark.requirement("RFC3830-4.2.6-rsa-pss")
 def test_takes_an_rsa_pss_signature(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """RSA/PSS (S type 1) is RECOMMENDED besides PKCS#1 v1.5 (4.2.6)."""
-    ref = PkReferenceInitiator(profile, s_type=SignType.RSA_PSS)
+    ref = PkReferenceInitiator(profile, s_type=SignType.RSA_PSS, responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     answer_is_valid(ref, reply.message)
 
@@ -80,7 +97,7 @@ def test_no_verification_message_when_v_is_clear(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """With V=0 the responder sends no verification message (6.1)."""
-    ref = PkReferenceInitiator(profile, pk_params(v=False))
+    ref = PkReferenceInitiator(profile, pk_params(v=False), responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
     assert reply.message is None, "V=0 but the SUT answered"
@@ -104,7 +121,9 @@ def test_rejects_a_certificate_it_cannot_trust(
     not yet valid, not for signing, from an unknown CA or for another identity than IDi
     must not authenticate the initiator (4.3.2)."""
     ref = PkReferenceInitiator(
-        profile, credential=getattr(bad_certificates(profile, Role.INITIATOR), bad)
+        profile,
+        credential=getattr(bad_certificates(profile, Role.INITIATOR), bad),
+        responder=sut,
     )
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, errors)
@@ -114,7 +133,7 @@ def test_rejects_a_certificate_it_cannot_trust(
 def test_rejects_a_truncated_certificate(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """A CERT payload holding half a DER certificate is no certificate (6.7)."""
     truncated = bad_certificates(profile, Role.INITIATOR).truncated
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     message = ref.forge(ref.with_certificates(truncated))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, CERT_FAULTS)
@@ -129,7 +148,7 @@ def test_rejects_a_signature_that_does_not_verify(
 ) -> None:
     """SIGNi with a bit flipped, a valid signature of other bytes (RAND changed after
     signing), or a signature by another key than the certified one (5.2, 5.3)."""
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     if fault == "other-key":
         message = ref.signed_by_another_key()
     else:
@@ -147,7 +166,7 @@ def test_rejects_an_envelope_under_another_key(
 ) -> None:
     """A PKE encrypted under another public key than the responder's cannot give the
     envelope key the KEMAC is keyed with (3.2): the KEMAC MAC fails."""
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     own_key = ref.pk.credential.certificate.public_key()
     reply = send_to_responder(sut, ref, ref.forge(ref.pke_under(own_key)), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
@@ -160,7 +179,7 @@ def test_rejects_an_encrypted_idi_that_is_not_the_expected_one(
     """The KEMAC carries IDi = Mallory (correctly encrypted and MACed) while the clear IDi
     and the certificate say the initiator: "The encrypted IDi MUST always be verified to
     be equal with the expected IDi" (3.2)."""
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     message = ref.forge(ref.kemac_with_idi(Id(IdType.URI, MALLORY.encode())))
     reply = send_to_responder(sut, ref, message, evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
@@ -172,7 +191,7 @@ def test_rejects_a_kemac_mac_taken_over_its_next_payload_field(
 ) -> None:
     """ "Before calculating the MAC, the Next payload field is set to zero" (5.2): a KEMAC
     MAC over the real Next payload value does not verify."""
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     reply = send_to_responder(sut, ref, ref.forge(ref.kemac_mac_over_next_payload()), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
 
@@ -186,7 +205,7 @@ def test_rejects_a_replayed_message(
     For an update (no RAND, a known CSB ID) only the replay cache can tell."""
     if which == "update" and not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     message = ref.i_message()
     first = send_to_responder(sut, ref, message, evidence)
     assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
@@ -203,7 +222,7 @@ def test_rejects_a_timestamp_outside_the_clock_skew(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """A signed I_MESSAGE stamped twice the allowed skew ago is outdated (5.4)."""
-    ref = PkReferenceInitiator(profile, clock_offset=-2 * profile.max_skew - 60)
+    ref = PkReferenceInitiator(profile, clock_offset=-2 * profile.max_skew - 60, responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
 
@@ -215,7 +234,7 @@ def test_rejects_an_i_message_without_a_mandatory_payload(
 ) -> None:
     """I_MESSAGE = HDR, T, RAND, [IDi|CERTi], [IDr], {SP}, KEMAC, [CHASH], PKE, SIGNi
     (3.2): without T, RAND, KEMAC or PKE it cannot be taken, even correctly signed."""
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     reply = send_to_responder(sut, ref, ref.forge(ref.without(missing)), evidence)
     expect_rejection(reply, evidence, ref.csb_id, None)
 
@@ -227,7 +246,7 @@ def test_derived_srtp_keys_match_the_reference(
     """The SUT derives the same SRTP master key and salt from the TGK as the reference."""
     if not sut.capabilities().exports_keys:
         pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     answer_is_valid(ref, reply.message)
     check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
@@ -241,7 +260,7 @@ def test_takes_an_update_with_a_new_envelope_key(
     envelope key and no RAND is taken for an established CSB."""
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = PkReferenceInitiator(profile)
+    ref = PkReferenceInitiator(profile, responder=sut)
     first = send_to_responder(sut, ref, ref.i_message(), evidence)
     answer_is_valid(ref, first.message)
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)

@@ -312,6 +312,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "rand_optional": caps.rand_optional,
         "rsar_group": caps.rsar_group,
         "envelope_key_cache": caps.envelope_key_cache,
+        "takes_chash": caps.takes_chash,
         "ts_types": sorted(code(t) for t in caps.ts_types),
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
@@ -365,6 +366,7 @@ def capabilities_from_json(obj: Any) -> Capabilities:
         "rand_optional",
         "rsar_group",
         "envelope_key_cache",
+        "takes_chash",
     ):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")

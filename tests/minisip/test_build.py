@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from suts import load_sut
+from suts.base import Profile
 from suts.minisip.build import DEFAULT_SOURCE, EXECUTABLE, cache_root, digest
 from tests.minisip.conftest import MinisipBuild, tree_state
 from tests.subprocess_cli import mikeyconf
@@ -28,6 +30,17 @@ def test_the_shim_is_built_into_the_cache_and_speaks_the_protocol(minisip: Minis
     answer = json.loads(done.stdout.splitlines()[0])
     assert answer["id"] == 1 and answer["ok"] is False  # no PSK in that profile
     assert answer["error"]["kind"] == "bad-request"
+
+
+def test_the_shim_declares_that_it_takes_no_chash(minisip: MinisipBuild) -> None:
+    """libmikey aborts on any message with CHASH (docs/minisip.md), so its shim says so and
+    the reference leaves the optional CHASH out of the PK I_MESSAGEs it sends as a vehicle."""
+    sut = load_sut("minisip", Profile())
+    try:
+        caps = sut.capabilities()
+        assert "PK" in caps.modes and caps.takes_chash is False
+    finally:
+        sut.close()
 
 
 def test_the_source_tree_is_left_as_it_was(minisip: MinisipBuild) -> None:

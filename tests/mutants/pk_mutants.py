@@ -23,6 +23,7 @@ from mikey.pki import CertificateError, Usage, certificates_of, load_certificate
 from mikey.wire import (
     Cert,
     CertType,
+    Chash,
     CommonHeader,
     ErrorNo,
     Id,
@@ -36,7 +37,7 @@ from mikey.wire import (
     encode_key_data,
     encode_payload,
 )
-from suts.base import Profile, Sut
+from suts.base import Capabilities, Profile, Sut
 from suts.builtin import BuiltinSut, bindings_with, pk_binding
 from tests.mutants.bank import mutant
 
@@ -185,6 +186,28 @@ class _NoUpdates(PkResponder):
 @mutant("RFC3830-4.5-update-pk", "PK responder: refuses every update message")
 def pk_refuses_updates(profile: Profile) -> Sut:
     return with_responder(profile, _NoUpdates)
+
+
+class _RefusesChash(PkResponder):
+    def check_chash(self, msg: Message) -> None:
+        if msg.first(Chash) is not None:
+            raise Rejection(ErrorNo.UNSPECIFIED, "CHASH not implemented")
+
+
+class _SaysItTakesNoChash(BuiltinSut):
+    def capabilities(self) -> Capabilities:
+        return replace(super().capabilities(), takes_chash=False)
+
+
+@mutant(
+    "RFC3830-3.2-i-message-payloads",
+    "PK responder: refuses an I_MESSAGE with the optional CHASH, and declares takes_chash "
+    "False (so only the CHASH test may catch it)",
+)
+def pk_refuses_chash(profile: Profile) -> Sut:
+    return _SaysItTakesNoChash(
+        profile=profile, bindings=bindings_with("PK", pk_binding(responder_class=_RefusesChash))
+    )
 
 
 # -- initiator ---------------------------------------------------------------------------
