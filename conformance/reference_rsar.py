@@ -35,12 +35,19 @@ RSA_R = ExchangeParams(mode="RSA-R")
 
 
 class RsaRReferenceInitiator:
-    """The reference RSA-R initiator."""
+    """The reference RSA-R initiator; its clock runs `clock_offset` seconds off real time
+    (the timestamp tests, RFC 3830 5.4)."""
 
-    def __init__(self, profile: Profile, params: ExchangeParams = RSA_R, **changes: Any) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        params: ExchangeParams = RSA_R,
+        clock_offset: float = 0.0,
+        **changes: Any,
+    ) -> None:
         self.params = params
         self.settings = replace(rsar_settings_for(profile, params, Role.INITIATOR), **changes)
-        self.peer = RsaRInitiator(self.settings, environment(profile))
+        self.peer = RsaRInitiator(self.settings, environment(profile, clock_offset))
         self.message: Message | None = None
 
     def i_message(self) -> bytes:
