@@ -220,3 +220,19 @@ def test_suite_against_a_silent_peer_fails_every_test_that_needs_an_answer(
     assert valid["verdict"] == "fail" and "no verification message" in valid["reason"]
     stale = results[STALE]
     assert stale["verdict"] == "pass"
+
+
+def test_the_timeout_is_the_spec_s_then_the_profile_s_then_two_seconds() -> None:
+    """`?timeout=S` names this one device; the profile's call_timeout (which `mikeyconf run
+    --call-timeout` overrides) stands in when it is not given; 2 s without either."""
+    where = f"udp:127.0.0.1:{free_udp_port()}"
+    for spec, profile, want in (
+        (where, Profile(), 2.0),
+        (where, Profile(call_timeout=0.7), 0.7),
+        (f"{where}?timeout=0.5", Profile(call_timeout=0.7), 0.5),
+    ):
+        sut = load_sut(spec, profile)
+        assert sut.call_timeout() == want
+        sut.close()
+    with pytest.raises(SutSpecError, match="call_timeout must be 0-600 seconds"):
+        load_sut(where, Profile(call_timeout=601))
