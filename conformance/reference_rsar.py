@@ -107,6 +107,22 @@ class RsaRReferenceResponder:
         )
         return self.resigned(r_message, payloads)
 
+    def with_timestamp(self, r_message: bytes, t: Timestamp) -> bytes:
+        """The R_MESSAGE with T replaced by `t`, its KEMAC sealed anew with `t` in the IV
+        (RFC 3830 4.2.3) and re-signed: only the T rule (4738 3.6) tells it from the answer."""
+        csb, keys, id_r = self.peer.last_csb, self.peer.last_keys, self.pk.transport.id_r
+        if csb is None or keys is None or id_r is None:
+            raise HarnessError("no R_MESSAGE made yet")
+        msg = decode_message(r_message)
+        old = msg.all(Kemac)[0]
+        plain = encode_key_data_with_id(id_r, csb.key_data)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, ts_value_64(t), plain)
+        payloads = tuple(
+            t if isinstance(p, Timestamp) else kemac if isinstance(p, Kemac) else p
+            for p in msg.payloads
+        )
+        return self.resigned(r_message, payloads)
+
     def with_extra_rand(self, r_message: bytes) -> bytes:
         """The R_MESSAGE with a RAND of its own after T, re-signed (4738 3.7)."""
         msg = decode_message(r_message)

@@ -14,32 +14,42 @@ RFC 6509 2.1, define no update) and the requirement IDs each check cites there.
 conformance/rfc3830/test_timing_responder.py holds the tests, one body per check,
 parametrized over MODES.
 
-The Initiator is not checked here: it runs no skew window and no replay cache. RFC 3830
-5.4 gives both to "each Responder"; an Initiator takes only the answer to its own pending
-message, whose T is the one it sent (5.2: "The Responder does not create a new timestamp,
-but uses the timestamp used by the Initiator"; 3.3; RFC 4738 3.6 "The T payload is
-exactly the same as that received in the I_MESSAGE"), and MIKEY-SAKKE has no answer. A
-shifted T in an answer is a T that is not the Initiator's, which each mode's initiator
-tests already refuse.
+The Initiator runs no skew window and no replay cache: RFC 3830 5.4 gives both to "each
+Responder", and "servers that assume the role of MIKEY Initiators [...] will refuse all
+incoming messages that are not a response to a message previously sent". The T it
+checks is the answer's, against the one it sent (5.2: "The Responder does not create a
+new timestamp, but uses the timestamp used by the Initiator"; 3.3: "The timestamp that is
+included in the answer is the same as the one included in the Initiator's message"; RFC
+4738 3.6: "The T payload is exactly the same as that received in the I_MESSAGE"). So
+`answer_with_another_timestamp_is_refused` shifts the answer's T by max_skew - MARGIN,
+signed or MACed anew: a T its clock would take, which is not the one it sent.
+MIKEY-SAKKE has no answer (RFC 6509 2.1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
 from conformance.checks import expect_rejection, not_applicable, strict_decode
+from conformance.dh_exchange import DH_HMAC, DH_METHOD
 from conformance.evidence import Evidence
-from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
+from conformance.reference import (
+    ReferenceInitiator,
+    ReferenceResponder,
+    exchange_params,
+    initiate,
+    send_to_responder,
+)
 from conformance.reference_dh import ReferenceDhHmacInitiator, ReferenceDhInitiator
-from conformance.reference_pk import PkReferenceInitiator
-from conformance.reference_rsar import RsaRReferenceInitiator
+from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder, pk_params
+from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
 from conformance.rfc6509.reference import SakkeReferenceInitiator, params
 from mikey.modes.base import Outcome
-from mikey.wire import DataType, ErrorNo
+from mikey.wire import DataType, ErrorNo, Message, Timestamp, decode_message
 from suts.base import Profile, Reply, Sut
 
 MARGIN = 2.0
@@ -236,3 +246,92 @@ def replayed_message_is_refused(
         expect_taken(timed, ref, taken, evidence, "a valid update")
     again = send_to_responder(sut, ref, message, evidence)
     expect_rejection(again, evidence, ref.csb_id, None)
+
+
+# -- the SUT as initiator ----------------------------------------------------------------
+
+NTP_SECOND = 1 << 32
+"""One second in a 64-bit NTP timestamp (RFC 3830 6.6, RFC 5905 6)."""
+
+
+def shifted(msg: Message, seconds: float) -> Message:
+    """`msg` with its T moved by `seconds`."""
+    delta = round(seconds * NTP_SECOND)
+    payloads = tuple(
+        replace(p, value=p.value + delta) if isinstance(p, Timestamp) else p for p in msg.payloads
+    )
+    return replace(msg, payloads=payloads)
+
+
+def _psk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    ref = ReferenceResponder(profile)
+    reply = ref.take(initiate(sut, exchange_params(), evidence))
+    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+    return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
+
+
+def _pk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    ref = PkReferenceResponder(profile)
+    reply = ref.take(initiate(sut, pk_params(), evidence))
+    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+    return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
+
+
+def _dh_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    ref, answer = DH_METHOD.answered(sut, profile, evidence)
+    return ref.forged(answer, lambda msg: shifted(msg, seconds))
+
+
+def _dhhmac_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    ref, answer = DH_HMAC.answered(sut, profile, evidence)
+    return ref.forged(answer, lambda msg: shifted(msg, seconds))
+
+
+def _rsar_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    ref = RsaRReferenceResponder(profile)
+    reply = ref.take(initiate(sut, RSA_R, evidence))
+    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+    t = shifted(decode_message(reply.message), seconds).first(Timestamp)
+    assert t is not None, "the reference R_MESSAGE has no T"
+    return ref.with_timestamp(reply.message, t)
+
+
+@dataclass(frozen=True)
+class AnsweringMode:
+    """One mode whose Initiator takes an answer, as the initiator check drives it."""
+
+    mode: str
+    forged_answer: Callable[[Sut, Profile, Evidence, float], bytes]
+    """The reference responder's answer to the SUT's I_MESSAGE, its T moved by the given
+    seconds, MACed or signed anew."""
+    rule: tuple[str, ...]
+    """Requirement IDs: the answer's T is the Initiator's own."""
+
+    def cases(self) -> list[Any]:
+        marks = [pytest.mark.mode(self.mode), pytest.mark.requirement(*self.rule)]
+        return [pytest.param(self, side, id=f"{self.mode}-{side}", marks=marks) for side in SIDES]
+
+
+ANSWERING = (
+    AnsweringMode("PSK", _psk_answer, ("RFC3830-5.2-verification-mac",)),
+    AnsweringMode("PK", _pk_answer, ("RFC3830-5.2-verification-mac",)),
+    AnsweringMode("DH", _dh_answer, ("RFC3830-3.3-responder-timestamp",)),
+    AnsweringMode("DH-HMAC", _dhhmac_answer, (DHHMAC_RULE,)),
+    AnsweringMode("RSA-R", _rsar_answer, ("RFC4738-3.6-t-same",)),
+)
+"""Every mode with T whose Initiator takes an answer (not MIKEY-SAKKE)."""
+
+
+def answer_with_another_timestamp_is_refused(
+    answering: AnsweringMode, sut: Sut, profile: Profile, evidence: Evidence, side: str
+) -> None:
+    """An answer whose T is the I_MESSAGE's moved by max_skew - MARGIN seconds (so a
+    window check against the clock would pass it), MACed or signed anew: not the answer
+    to the SUT's message, refused (RFC 3830 5.2, 3.3, 5.4; RFC 4738 3.6)."""
+    if profile.max_skew <= 2 * MARGIN:
+        not_applicable(f"max_skew {profile.max_skew} s leaves no room {MARGIN} s inside it")
+    seconds = SIDES[side] * (profile.max_skew - MARGIN)
+    evidence.note(f"the answer's T moved by {seconds:+.1f} s from the I_MESSAGE's")
+    forged = answering.forged_answer(sut, profile, evidence, seconds)
+    outcome = sut.complete(evidence.to_sut("answer (T moved, sealed anew)", forged))
+    assert not outcome.accepted, f"the SUT took an answer whose T is {seconds:+.0f} s off its own"

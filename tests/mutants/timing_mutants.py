@@ -12,7 +12,9 @@ conformance.timing_checks.MODES cites for the test it must fail:
   margins are narrow (10 s past) or one-sided (600 s ahead), so only a test close to the
   edge on that side kills them;
 - the replay cache not consulted for updates, or for initial messages
-  (test_a_replayed_message_is_refused[<mode>-update|initial]).
+  (test_a_replayed_message_is_refused[<mode>-update|initial]);
+- as initiator, the answer's T checked against the clock's window instead of against the
+  T it sent (test_timing_initiator.py, test_an_answer_with_another_timestamp_is_refused).
 
 RSA-R and MIKEY-SAKKE have no updates; their responders with no replay cache at all are
 in rsar_mutants.py and sakke_mutants.py.
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mikey.modes.base import Rejection
+from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
+from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
 from mikey.modes.responder import Responder
+from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.wire import ErrorNo, Message, Rand, Timestamp
 from suts.base import Profile, Sut
 from suts.builtin import (
@@ -70,18 +74,25 @@ REPLAY = {
 """The modes with updates (RFC 3830 4.5, RFC 4650 3.1), and their replay rule."""
 
 
-def register(mode: str, name: str, breakage: type[Responder], breaks: str, what: str) -> None:
-    """Register `breakage` mixed into `mode`'s builtin responder as `<prefix>_<name>`."""
+def register(mode: str, name: str, breakage: type, breaks: str, what: str) -> None:
+    """Register `breakage` mixed into `mode`'s builtin responder (or initiator, when it is
+    an initiator's breakage) as `<prefix>_<name>`."""
     prefix, binder, _, _ = MODES[mode]
+    initiator = not issubclass(breakage, Responder)
 
     def factory(profile: Profile) -> Sut:
-        responder = type(breakage.__name__, (breakage, binder.responder), {})
-        binding = binder(responder_class=responder)
+        if initiator:
+            machine = type(breakage.__name__, (breakage, binder.initiator), {})
+            binding = binder(initiator_class=machine)
+        else:
+            machine = type(breakage.__name__, (breakage, binder.responder), {})
+            binding = binder(responder_class=machine)
         return BuiltinSut(profile=profile, bindings=bindings_with(mode, binding))
 
     factory.__name__ = factory.__qualname__ = f"{prefix}_{name}"
     factory.__module__ = __name__
-    mutant(breaks, f"{mode} responder: {what}")(factory)
+    role = "initiator" if initiator else "responder"
+    mutant(breaks, f"{mode} {role}: {what}")(factory)
 
 
 def _age(responder: Responder, msg: Message) -> float | None:
@@ -157,6 +168,38 @@ class _ReplaysInitialMessages(PskResponder):
         return super().check_csb(msg)
 
 
+# -- the initiator: the answer's T against the clock, not against the T it sent ----------
+
+
+def _within_the_skew(env: Environment, msg: Message) -> None:
+    t = msg.first(Timestamp)
+    age = None if t is None else env.age(t)
+    if age is None or abs(age) > env.max_skew:
+        raise Rejection(ErrorNo.INVALID_TS, "T outside the clock skew")
+
+
+class _PskClockT(PskInitiator):
+    def check_timestamp(self, msg: Message, sent: Message) -> None:
+        _within_the_skew(self.env, msg)
+
+
+class _RsaRClockT(RsaRInitiator):
+    def check_timestamp(self, msg: Message, sent: Message) -> None:
+        _within_the_skew(self.env, msg)
+
+
+ANSWER_T = {
+    "PSK": (_PskClockT, "RFC3830-5.2-verification-mac"),
+    "PK": (_PskClockT, "RFC3830-5.2-verification-mac"),
+    "DH": (_PskClockT, "RFC3830-3.3-responder-timestamp"),
+    "DH-HMAC": (_PskClockT, "RFC4650-5.3-replay-protection"),
+    "RSA-R": (_RsaRClockT, "RFC4738-3.6-t-same"),
+}
+"""The modes whose Initiator takes an answer, the breakage and the rule it breaks there."""
+
+for _mode, (_clock_t, _rule) in ANSWER_T.items():
+    register(_mode, "initiator_takes_any_answer_t_within_the_skew", _clock_t, _rule,
+             "takes an answer whose T is within its clock skew, not only its own T")  # fmt: skip
 for _mode, (_, _, _inside, _outside) in MODES.items():
     register(_mode, "refuses_stale_timestamps_within_the_skew", _HalfSkewPast, _inside,
              "refuses a T older than half its clock skew")  # fmt: skip
