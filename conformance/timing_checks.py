@@ -266,6 +266,7 @@ def shifted(msg: Message, seconds: float) -> Message:
 def _psk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
     ref = ReferenceResponder(profile)
     reply = ref.take(initiate(sut, exchange_params(), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
 
@@ -273,6 +274,7 @@ def _psk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) 
 def _pk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
     ref = PkReferenceResponder(profile)
     reply = ref.take(initiate(sut, pk_params(), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
 
@@ -290,6 +292,7 @@ def _dhhmac_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: floa
 def _rsar_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
     ref = RsaRReferenceResponder(profile)
     reply = ref.take(initiate(sut, RSA_R, evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     t = shifted(decode_message(reply.message), seconds).first(Timestamp)
     assert t is not None, "the reference R_MESSAGE has no T"
