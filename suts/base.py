@@ -320,7 +320,7 @@ class Sut(ABC):
 
     def call_timeout(self) -> float | None:
         """Seconds the adapter waits for the SUT in one call or exchange (run.json records
-        it); None: it waits for nothing (an in-process SUT)."""
+        it); None: it sets no timeout (an in-process SUT, or an adapter without one)."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -86,7 +86,7 @@ def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison |
         ("Command", " ".join(run.argv)),
         ("Tests", f"{len(summary.results)}: {totals or 'none'}"),
         ("Strict", "yes: SHOULD-level failures count" if run.strict else "no"),
-        ("Per-call timeout", "none (in-process SUT)" if timeout is None else f"{timeout:g} s"),
+        ("Per-call timeout", f"{timeout:g} s" if timeout else "none (the adapter sets no timeout)"),
     ]
     if run.expectations:
         rows.append(("Expectations", run.expectations))

@@ -89,7 +89,7 @@ def test_an_in_process_sut_waits_for_nothing(tmp_path: Path) -> None:
     assert results["run"]["call_timeout"] is None
     assert not any(line.startswith("Per-call timeout") for line in output.splitlines())
     html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
-    assert "<tr><th>Per-call timeout</th><td>none (in-process SUT)</td></tr>" in html
+    assert "<tr><th>Per-call timeout</th><td>none (the adapter sets no timeout)</td></tr>" in html
 
 
 def test_results_without_a_call_timeout_still_validate(tmp_path: Path) -> None:
