@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
@@ -47,7 +48,7 @@ from conformance.report.summary import format_summary
 from conformance.requirements import MODES, ROLES
 from conformance.requirements import load as load_catalog
 from suts import load_sut
-from suts.base import Profile
+from suts.base import Profile, check_call_timeout
 
 PROG = "mikeyconf"
 
@@ -84,6 +85,14 @@ def workers(value: str) -> str:
     if value == "auto" or (value.isdigit() and int(value) >= 1):
         return value
     raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', got {value!r}")
+
+
+def call_timeout(value: str) -> float:
+    """--call-timeout: a positive number of seconds."""
+    try:
+        return check_call_timeout(value, "the timeout")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def requirement_id(value: str) -> str:
@@ -149,6 +158,13 @@ def build_parser() -> Parser:
     )
     run.add_argument("--show-secrets", action="store_true", help="keep key material in evidence")
     run.add_argument("--profile", metavar="FILE", help="SUT provisioning profile (JSON object)")
+    run.add_argument(
+        "--call-timeout",
+        type=call_timeout,
+        metavar="S",
+        help="seconds the adapter waits for the SUT per call or exchange (over the "
+        "profile's call_timeout, MIKEYCONF_SHIM_TIMEOUT and the adapter's default)",
+    )
     run.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
     run.add_argument("--run-id", metavar="ID", help="default: the UTC time, e.g. 20261128T103000Z")
     run.add_argument(
@@ -203,10 +219,15 @@ def load_profile(path: str | None) -> Profile:
         raise CliError(f"profile {path}: {exc}") from None
 
 
-def check_sut(spec: str, profile: Profile) -> None:
-    """Build and close the SUT once, so a bad --sut fails before the run."""
+def check_sut(spec: str, profile: Profile) -> float | None:
+    """Build and close the SUT once, so a bad --sut fails before the run; return the
+    per-call timeout its adapter uses (None: it waits for nothing)."""
     try:
-        load_sut(spec, profile).close()
+        sut = load_sut(spec, profile)
+        try:
+            return sut.call_timeout()
+        finally:
+            sut.close()
     except Exception as exc:  # a vendor factory may raise anything: report it, one line
         raise CliError(f"--sut {spec}: {exc}") from None
 
@@ -262,6 +283,8 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
         args.append("--mikey-show-secrets")
     if options.profile is not None:
         args += ["--mikey-profile", str(Path(options.profile).resolve())]
+    if options.call_timeout is not None:
+        args += ["--mikey-call-timeout", repr(options.call_timeout)]
     if options.workers != "1":
         args += ["-n", options.workers]
     return args
@@ -281,15 +304,18 @@ def selection_args(options: argparse.Namespace) -> list[str]:
     return args
 
 
-def prepare(options: argparse.Namespace) -> tuple[Path | None, Path | None]:
-    """Check every input of a run before it starts; return its expectations and baseline."""
+def prepare(options: argparse.Namespace) -> tuple[Path | None, Path | None, float | None]:
+    """Check every input of a run before it starts; return its expectations, baseline and
+    the SUT adapter's per-call timeout (--call-timeout over the profile's call_timeout)."""
     profile = load_profile(options.profile)
-    check_sut(options.sut, profile)
+    if options.call_timeout is not None:
+        profile = replace(profile, call_timeout=options.call_timeout)
+    timeout = check_sut(options.sut, profile)
     expected = expectations_file(options)
     baseline = None if options.baseline is None else Path(options.baseline).resolve()
     if baseline is not None:
         load_baseline(baseline)
-    return expected, baseline
+    return expected, baseline, timeout
 
 
 def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -297,7 +323,7 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         return resume_run(options)
     if options.list:
         return list_tests(options)
-    expected, baseline = prepare(options)
+    expected, baseline, timeout = prepare(options)
     out = Path(options.out)
     try:
         run_dir = create_run_dir(out, options.run_id)
@@ -312,6 +338,7 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         expectations=None if expected is None else str(expected),
         baseline=None if baseline is None else str(baseline),
         options=resume.stored_options(options, expected, baseline),
+        call_timeout=timeout,
     )
     return execute(run_dir, info, pytest_args(options, run_dir))
 
@@ -357,7 +384,7 @@ def resume_run(options: argparse.Namespace) -> int:
     resume.check_alone(options, defaults)
     info = read_run_info(run_dir)
     stored = resume.resumed_options(info, options, defaults)
-    prepare(stored)
+    info.call_timeout = prepare(stored)[2]
     if resume.trim_journal(run_dir / JOURNAL):
         print(f"{PROG}: {JOURNAL}: dropped a last line cut short; its test runs again")
     info.resumed.append(utc_now())
@@ -377,6 +404,7 @@ def finish(run_dir: Path, info: RunInfo) -> int:
         problems=rendered.problems,
         expectations=info.expectations,
         comparison=rendered.comparison,
+        call_timeout=info.call_timeout,
     )
     sys.stdout.flush()
     print("\n" + text, flush=True)

@@ -162,23 +162,6 @@ def rejects_a_dhi_outside_the_group(
     expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
 
 
-def rejects_a_replayed_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """The same update twice: the second is a replay (RFC 3830 5.4). An update names a
-    known CSB, so only the replay cache can tell the copy."""
-    ref, _ = dh.established(sut, profile, evidence)
-    update = ref.update(new_keys=True)
-    dh.r_message(sut, ref, update, evidence)
-    reply = send_to_responder(sut, ref, update, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, None)
-
-
-def rejects_a_stale_timestamp(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """T twice the allowed skew in the past (RFC 3830 5.4): refused."""
-    ref = dh.reference(profile, clock_offset=-2 * profile.max_skew - 10)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
-
-
 def an_update_with_dhi_gets_a_fresh_dhr(
     dh: Family, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:

@@ -23,6 +23,7 @@ import os
 import shlex
 import time
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
 if TYPE_CHECKING:
     from conformance.requirements import Requirement
 from suts import SutSpecError, load_sut
-from suts.base import Profile, Role, Sut, SutFailure
+from suts.base import Profile, Role, Sut, SutFailure, check_call_timeout
 
 MODES = ("PSK", "PK", "DH", "DH-HMAC", "RSA-R", "TICKET", "IBAKE", "SAKKE", "codec")
 LEVEL_RANK = {"MUST": 0, "MUST NOT": 0, "SHOULD": 1, "SHOULD NOT": 1, "MAY": 2}
@@ -67,6 +68,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mikey-strict", action="store_true", help="SHOULD-level fails count")
     group.addoption("--mikey-show-secrets", action="store_true", help="keys in evidence")
     group.addoption("--mikey-profile", default=None, help="SUT profile (PIXIT) JSON file")
+    group.addoption(
+        "--mikey-call-timeout",
+        default=None,
+        help="seconds an adapter waits for the SUT per call (over the profile's call_timeout)",
+    )
     group.addoption("--mikey-journal", default=None, help="append results (JSON lines) here")
     group.addoption(
         "--mikey-expectations", default=None, help="the SUT's known deviations (JSON file)"
@@ -234,17 +240,25 @@ def _label(item: pytest.Item, catalog: dict[str, Requirement]) -> None:
 
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> Profile:
-    """The SUT's provisioning profile (PIXIT): --mikey-profile, else defaults."""
+    """The SUT's provisioning profile (PIXIT): --mikey-profile, else defaults; with
+    --mikey-call-timeout over its call_timeout."""
     path = pytestconfig.getoption("--mikey-profile")
-    if path is None:
-        return Profile()
+    timeout = pytestconfig.getoption("--mikey-call-timeout")
+    found = Profile()
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("the profile must be a JSON object")
-        return Profile.from_json(data)
+        if path is not None:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("the profile must be a JSON object")
+            found = Profile.from_json(data)
     except (OSError, ValueError) as exc:
         raise pytest.UsageError(f"profile {path}: {exc}") from None
+    if timeout is None:
+        return found
+    try:
+        return replace(found, call_timeout=check_call_timeout(timeout, "--mikey-call-timeout"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.fixture(scope="session")

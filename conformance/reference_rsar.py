@@ -35,12 +35,19 @@ RSA_R = ExchangeParams(mode="RSA-R")
 
 
 class RsaRReferenceInitiator:
-    """The reference RSA-R initiator."""
+    """The reference RSA-R initiator; its clock runs `clock_offset` seconds off real time
+    (the timestamp tests, RFC 3830 5.4)."""
 
-    def __init__(self, profile: Profile, params: ExchangeParams = RSA_R, **changes: Any) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        params: ExchangeParams = RSA_R,
+        clock_offset: float = 0.0,
+        **changes: Any,
+    ) -> None:
         self.params = params
         self.settings = replace(rsar_settings_for(profile, params, Role.INITIATOR), **changes)
-        self.peer = RsaRInitiator(self.settings, environment(profile))
+        self.peer = RsaRInitiator(self.settings, environment(profile, clock_offset))
         self.message: Message | None = None
 
     def i_message(self) -> bytes:
@@ -97,6 +104,22 @@ class RsaRReferenceResponder:
         kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, ts_value_64(t), plain)
         payloads = tuple(
             kemac if isinstance(p, Kemac) else p for p in msg.payloads if not isinstance(p, Rand)
+        )
+        return self.resigned(r_message, payloads)
+
+    def with_timestamp(self, r_message: bytes, t: Timestamp) -> bytes:
+        """The R_MESSAGE with T replaced by `t`, its KEMAC sealed anew with `t` in the IV
+        (RFC 3830 4.2.3) and re-signed: only the T rule (4738 3.6) tells it from the answer."""
+        csb, keys, id_r = self.peer.last_csb, self.peer.last_keys, self.pk.transport.id_r
+        if csb is None or keys is None or id_r is None:
+            raise HarnessError("no R_MESSAGE made yet")
+        msg = decode_message(r_message)
+        old = msg.all(Kemac)[0]
+        plain = encode_key_data_with_id(id_r, csb.key_data)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb.csb_id, ts_value_64(t), plain)
+        payloads = tuple(
+            t if isinstance(p, Timestamp) else kemac if isinstance(p, Kemac) else p
+            for p in msg.payloads
         )
         return self.resigned(r_message, payloads)
 

@@ -30,8 +30,12 @@ RUN_OPTIONS = (
     "baseline",
     "workers",
     "quiet",
+    "call_timeout",
 )
 """The `mikeyconf run` options a run stores in run.json and a resume reuses."""
+
+NEWER_OPTIONS = {"call_timeout": None}
+"""Options that runs made before them did not store, and what such a run used."""
 
 RESUME_MAY_CHANGE = frozenset({"resume", "quiet"})
 """Options that may be given together with --resume."""
@@ -67,12 +71,13 @@ def resumed_options(
     info: RunInfo, options: argparse.Namespace, defaults: argparse.Namespace
 ) -> argparse.Namespace:
     """The options of the interrupted run, as a `mikeyconf run` namespace."""
-    missing = [name for name in RUN_OPTIONS if name not in info.options]
+    stored = {**NEWER_OPTIONS, **info.options}
+    missing = [name for name in RUN_OPTIONS if name not in stored]
     if missing:
         raise ResumeError(f"run {info.run_id} stored no {missing[0]} option: it cannot be resumed")
     merged = argparse.Namespace(**vars(defaults))
     for name in RUN_OPTIONS:
-        setattr(merged, name, info.options[name])
+        setattr(merged, name, stored[name])
     merged.quiet = merged.quiet or options.quiet
     return merged
 

@@ -9,6 +9,8 @@ agree on identities, keys and algorithms.
 
 from __future__ import annotations
 
+import contextlib
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -115,6 +117,25 @@ class Capabilities:
     the optional COUNTER the COUNTER tests do not apply."""
 
 
+DEFAULT_CALL_TIMEOUT = 3.0
+"""Seconds the shim adapter waits for one call when nothing sets `call_timeout`. The
+reference shim answers the slowest call (a MIKEY-SAKKE responder's, pure Python) in
+under 0.2 s on a loaded 2-core machine, so 3 s is 15 times that; a SUT that hangs
+costs 3 s per test or fuzz sample instead of 10 (about 30 minutes for a run of every
+test, not 110). Starting the shim has a timeout of its own (suts.shim.client)."""
+
+
+def check_call_timeout(value: object, what: str = "call_timeout") -> float:
+    """A per-call timeout: a positive, finite number of seconds; ValueError naming `what`."""
+    seconds = math.nan
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            seconds = float(value)
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"{what} must be a positive number of seconds, got {value!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Profile:
     """What the suite and the SUT share before any exchange (PIXIT).
@@ -123,6 +144,8 @@ class Profile:
     5.4: "an allowable clock skew (which is set by the local policy)").
     `pk` is the public-key material of the PK, DH and RSA-R modes (None: the
     suite's generated test PKI for the two identities, conformance.testpki).
+    `call_timeout` is how long (seconds) an adapter waits for the SUT in one call or
+    exchange (None: the adapter's own default; docs/suts.md gives the precedence).
     """
 
     psk: bytes = bytes(range(1, 17))
@@ -132,11 +155,12 @@ class Profile:
     sakke: SakkeCommunity = field(default_factory=SakkeCommunity)
     """MIKEY-SAKKE: the KMS and the users' tel URIs (RFC 6509 2.1.2, 3.2)."""
     pk: PkMaterial | None = None
+    call_timeout: float | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a JSON object; raises ValueError naming the bad key."""
-        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke", "pk"}
+        known = {"psk", "id_initiator", "id_responder", "max_skew", "sakke", "pk", "call_timeout"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown profile key(s): {', '.join(unknown)}")
@@ -153,6 +177,11 @@ class Profile:
                 kwargs["sakke"] = SakkeCommunity.from_json(dict(data["sakke"]))
             if "pk" in data:
                 kwargs["pk"] = PkMaterial.from_json(data["pk"])
+            if "call_timeout" in data:
+                value = data["call_timeout"]
+                if isinstance(value, str):  # a JSON number, not a string
+                    raise ValueError(f"call_timeout must be a number of seconds, got {value!r}")
+                kwargs["call_timeout"] = check_call_timeout(value)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad profile value: {exc}") from None
         if kwargs.get("psk") == b"":
@@ -294,6 +323,11 @@ class Sut(ABC):
         return what the SUT sent back: its SRTCP receiver reports (only when
         capabilities().media)."""
         raise SutFailure(f"{type(self).__name__} takes no media")
+
+    def call_timeout(self) -> float | None:
+        """Seconds the adapter waits for the SUT in one call or exchange (run.json records
+        it); None: it sets no timeout (an in-process SUT, or an adapter without one)."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the adapter holds (processes, sockets)."""

@@ -6,7 +6,8 @@ address or an IPv6 address in brackets, `udp:[::1]:2269`). suts/NET.md has
 the whole story; in short:
 
 - Responder role (always offered): `respond` sends the suite's message to the
-  device and waits `timeout` seconds (default 2) for one datagram back. A
+  device and waits `timeout` seconds for one datagram back (the spec's timeout=S, else
+  the profile's call_timeout or `mikeyconf run --call-timeout`, else 2). A
   datagram is the device's answer, whatever its bytes (the tests judge it: a
   garbage answer fails their strict decoding); silence is
   `Reply(None, accepted=None)`. The device cannot say what it did with the
@@ -99,8 +100,9 @@ def split_host_port(text: str, default_port: int | None, what: str) -> tuple[str
     return host, int(port_text)
 
 
-def parse_spec(rest: str) -> NetSpec:
-    """The parts of `udp:REST`; ValueError naming what is wrong."""
+def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> NetSpec:
+    """The parts of `udp:REST`, the timeout `default_timeout` unless REST gives one;
+    ValueError naming what is wrong."""
     address, _, query = rest.partition("?")
     host, port = split_host_port(address, MIKEY_PORT, "udp:HOST[:PORT]")
     try:
@@ -113,7 +115,7 @@ def parse_spec(rest: str) -> NetSpec:
     control = None
     if "control" in options:
         control = split_host_port(options["control"][0], None, "control=HOST:PORT")
-    timeout = DEFAULT_TIMEOUT
+    timeout = default_timeout
     if "timeout" in options:
         try:
             timeout = float(options["timeout"][0])
@@ -127,7 +129,10 @@ def parse_spec(rest: str) -> NetSpec:
 def from_spec(rest: str, profile: Profile) -> Sut:
     """The `udp:` scheme of suts.load_sut."""
     try:
-        return NetSut(parse_spec(rest), profile)
+        spec = parse_spec(rest, profile.call_timeout or DEFAULT_TIMEOUT)
+        if not 0 < spec.timeout <= 600:
+            raise ValueError(f"call_timeout must be 0-600 seconds, got {spec.timeout}")
+        return NetSut(spec, profile)
     except (ValueError, SutFailure) as exc:
         raise SutSpecError(str(exc)) from None
 
@@ -171,6 +176,9 @@ class NetSut(Sut):
 
     def capabilities(self) -> Capabilities:
         return self._caps
+
+    def call_timeout(self) -> float:
+        return self.spec.timeout
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         self._drain()

@@ -69,6 +69,8 @@ from suts.rtsp_client import RtspConnection, RtspResponse
 from suts.rtsp_peer import PeerUnavailable, RtspServer, available, start_server
 
 DEFAULT_TIMEOUT = 5.0
+"""Seconds each RTSP request may take (the spec's timeout=S, else the profile's
+call_timeout or `mikeyconf run --call-timeout`, else this)."""
 MEDIA_SECONDS = 1.0
 KEY_MANAGEMENT_FAILURE = 463
 """RFC 4567 3.2: "463" ; Key management failure."""
@@ -95,8 +97,9 @@ def _names(values: list[str], kind: type[EncrAlg] | type[MacAlg], key: str) -> f
         raise SutSpecError(f"rtsp SUT: unknown {key} algorithm {exc}") from None
 
 
-def parse_spec(rest: str) -> RtspSpec:
-    """`//HOST:PORT/PATH[?timeout=S&encr=..&mac=..]`; SutSpecError naming what is wrong."""
+def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> RtspSpec:
+    """`//HOST:PORT/PATH[?timeout=S&encr=..&mac=..]`, the timeout `default_timeout` unless
+    it gives one; SutSpecError naming what is wrong."""
     parts = urlsplit("rtsp:" + rest)
     if not parts.hostname or not parts.path:
         raise SutSpecError(f"rtsp SUT: expected rtsp://HOST:PORT/PATH, got rtsp:{rest!r}")
@@ -106,7 +109,7 @@ def parse_spec(rest: str) -> RtspSpec:
         raise SutSpecError(f"rtsp SUT: unknown option(s) {', '.join(unknown)}")
     try:
         port = parts.port or 554
-        timeout = float(query.get("timeout", [DEFAULT_TIMEOUT])[-1])
+        timeout = float(query.get("timeout", [default_timeout])[-1])
     except ValueError as exc:
         raise SutSpecError(f"rtsp SUT: {exc}") from None
     if timeout <= 0:
@@ -131,8 +134,11 @@ def from_spec(rest: str, profile: Profile) -> Sut:
         reason = available()
         if reason is not None:
             raise SutSpecError(f"rtsp:{LAUNCHED} cannot start: {reason}")
-        return RtspSut(spec=parse_spec("//127.0.0.1:0/test"), profile=profile, launched=True)
-    return RtspSut(spec=parse_spec(rest), profile=profile)
+    timeout = profile.call_timeout or DEFAULT_TIMEOUT
+    if rest == LAUNCHED:
+        spec = parse_spec("//127.0.0.1:0/test", timeout)
+        return RtspSut(spec=spec, profile=profile, launched=True)
+    return RtspSut(spec=parse_spec(rest, timeout), profile=profile)
 
 
 def bind_port_pair(host: str) -> tuple[socket.socket, socket.socket]:
@@ -190,6 +196,9 @@ class RtspSut(Sut):
             self._faulted = True
             transcript += "\n" + self._server.status()
         return transcript
+
+    def call_timeout(self) -> float:
+        return self.spec.timeout
 
     def capabilities(self) -> Capabilities:
         return Capabilities(

@@ -4,7 +4,8 @@ COMMAND is the client's command line (split as a shell would, never run by
 one), with `{url}` standing for the RTSP URL to play and, optionally,
 `{out}` for a file the client writes what it depayloads. OPTIONS, a query
 up to the first blank: `timeout=S` (seconds the client has, from DESCRIBE,
-to set up or abort, and to PLAY; default 2), `encr=`, `mac=` (the KEMAC algorithms it takes, default
+to set up or abort, and to PLAY; default: the profile's call_timeout or `mikeyconf run
+--call-timeout`, else 2), `encr=`, `mac=` (the KEMAC algorithms it takes, default
 NULL: a client cannot be given our pre-shared key, so it can only read a
 key sent in the clear), `keys=` (Key data types, default TEK_SALT). E.g.
 
@@ -114,8 +115,9 @@ def _names(values: list[str], kind: Any, key: str) -> frozenset[Any]:
         raise SutSpecError(f"rtsp-client SUT: unknown {key} {exc}") from None
 
 
-def parse_spec(rest: str) -> ClientSpec:
-    """`[?OPTIONS ]COMMAND`; SutSpecError naming what is wrong."""
+def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> ClientSpec:
+    """`[?OPTIONS ]COMMAND`, the timeout `default_timeout` unless OPTIONS give one;
+    SutSpecError naming what is wrong."""
     options = ""
     if rest.startswith("?"):
         options, _, rest = rest[1:].partition(" ")
@@ -130,7 +132,7 @@ def parse_spec(rest: str) -> ClientSpec:
     if unknown:
         raise SutSpecError(f"rtsp-client SUT: unknown option(s) {', '.join(unknown)}")
     try:
-        timeout = float(query.get("timeout", [DEFAULT_TIMEOUT])[-1])
+        timeout = float(query.get("timeout", [default_timeout])[-1])
     except ValueError as exc:
         raise SutSpecError(f"rtsp-client SUT: {exc}") from None
     if timeout <= 0:
@@ -146,7 +148,8 @@ def parse_spec(rest: str) -> ClientSpec:
 
 def from_spec(rest: str, profile: Profile) -> Sut:
     """The `--sut rtsp-client:...` entry point (suts.load_sut)."""
-    return RtspClientSut(spec=parse_spec(rest), profile=profile)
+    spec = parse_spec(rest, profile.call_timeout or DEFAULT_TIMEOUT)
+    return RtspClientSut(spec=spec, profile=profile)
 
 
 @dataclass
@@ -202,6 +205,9 @@ class RtspClientSut(Sut):
     _client: _Client | None = None
     _session: Session | None = None
     _dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def call_timeout(self) -> float:
+        return self.spec.timeout
 
     def capabilities(self) -> Capabilities:
         return Capabilities(

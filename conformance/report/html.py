@@ -75,6 +75,7 @@ def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
 
 
 def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison | None) -> str:
+    timeout = run.call_timeout
     totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
     rows = [
         ("SUT", run.sut + (f" (profile {run.profile})" if run.profile else "")),
@@ -85,6 +86,7 @@ def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison |
         ("Command", " ".join(run.argv)),
         ("Tests", f"{len(summary.results)}: {totals or 'none'}"),
         ("Strict", "yes: SHOULD-level failures count" if run.strict else "no"),
+        ("Per-call timeout", f"{timeout:g} s" if timeout else "none (the adapter sets no timeout)"),
     ]
     if run.expectations:
         rows.append(("Expectations", run.expectations))

@@ -208,6 +208,9 @@ class RunInfo:
     """The baseline results.json the run is compared with, if any."""
     resumed: list[str] = field(default_factory=list)
     """When the run was resumed (UTC), oldest first."""
+    call_timeout: float | None = None
+    """Seconds the SUT's adapter waited for it per call or exchange (None: the adapter sets
+    no timeout, or the run.json is older than the field)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -64,10 +64,12 @@ def format_summary(
     problems: Sequence[str] = (),
     expectations: str | None = None,
     comparison: Comparison | None = None,
+    call_timeout: float | None = None,
 ) -> str:
     """The summary text (no trailing newline)."""
     lines = [
         f"MIKEY conformance: {len(summary.results)} test(s) against {sut}, run {run_id}",
+        *([f"Per-call timeout: {call_timeout:g} s"] if call_timeout is not None else []),
         "",
         *verdict_table(summary),
     ]

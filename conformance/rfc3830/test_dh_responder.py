@@ -1,7 +1,8 @@
 """DH method, the SUT as responder: the suite's reference initiator sends signed I_MESSAGEs.
 
 RFC 3830 3.3 (the exchange), 4.2.6/4.2.7 (signatures, groups), 4.3.2 (certificates),
-4.5 (updates), 5.3/5.4 (signature, replay, timestamps), 6.1 (V), 6.5 (SIGN last).
+4.5 (updates), 5.3 (signature), 6.1 (V), 6.5 (SIGN last); the timestamp window and
+replays (5.4) are in test_timing_responder.py.
 """
 
 from __future__ import annotations
@@ -142,18 +143,6 @@ def test_rejects_a_certificate_it_cannot_trust(
     ref = DH_METHOD.reference(profile, credential=credential)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
     expect_rejection(reply, evidence, ref.csb_id, errors)
-
-
-@pytest.mark.requirement("RFC3830-5.4-replay")
-def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """The same signed update twice: the second is a replay (5.4)."""
-    checks.rejects_a_replayed_update(DH_METHOD, sut, profile, evidence)
-
-
-@pytest.mark.requirement("RFC3830-5.4-timestamp-window")
-def test_rejects_a_stale_timestamp(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """T twice the allowed skew in the past (5.4): refused."""
-    checks.rejects_a_stale_timestamp(DH_METHOD, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-4.5-dh-update-dhr", "RFC3830-4.5-update-dh")

@@ -1,7 +1,8 @@
 """PK mode, the SUT as responder: the suite's reference initiator sends signed I_MESSAGEs.
 
 RFC 3830 3.2 (the exchange), 4.3.2 (certificate chains), 5.2 (signature, KEMAC
-MAC, verification MAC), 5.3 (the responder's checks), 5.4 (replay), 6.12.
+MAC, verification MAC), 5.3 (the responder's checks), 6.12; the timestamp window and
+replays (5.4) are in test_timing_responder.py.
 Every forgery is signed with the initiator's certified key, so a SUT that
 rejects it rejects the one fault it carries. The optional CHASH (3.2, 6.8) rides
 along unless the SUT declares it cannot take one (`takes_chash`); its own test,
@@ -194,37 +195,6 @@ def test_rejects_a_kemac_mac_taken_over_its_next_payload_field(
     ref = PkReferenceInitiator(profile, responder=sut)
     reply = send_to_responder(sut, ref, ref.forge(ref.kemac_mac_over_next_payload()), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
-
-
-@pytest.mark.requirement("RFC3830-5.4-replay", "RFC3830-5.4-replay-cache")
-@pytest.mark.parametrize("which", ["initial", "update"])
-def test_rejects_a_replayed_message(
-    sut: Sut, profile: Profile, evidence: Evidence, which: str
-) -> None:
-    """The same signed I_MESSAGE twice: the second is a replay and is discarded (5.4).
-    For an update (no RAND, a known CSB ID) only the replay cache can tell."""
-    if which == "update" and not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = PkReferenceInitiator(profile, responder=sut)
-    message = ref.i_message()
-    first = send_to_responder(sut, ref, message, evidence)
-    assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
-    if which == "update":
-        message = ref.update_message()
-        update = send_to_responder(sut, ref, message, evidence)
-        assert update.accepted is not False, f"valid update rejected: {update.detail}"
-    again = send_to_responder(sut, ref, message, evidence)
-    expect_rejection(again, evidence, ref.csb_id, None)
-
-
-@pytest.mark.requirement("RFC3830-5.4-timestamp-window")
-def test_rejects_a_timestamp_outside_the_clock_skew(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
-    """A signed I_MESSAGE stamped twice the allowed skew ago is outdated (5.4)."""
-    ref = PkReferenceInitiator(profile, clock_offset=-2 * profile.max_skew - 60, responder=sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.INVALID_TS}))
 
 
 @pytest.mark.requirement("RFC3830-3.2-i-message-payloads", "RFC3830-3-rand-in-initial-message")

@@ -1,7 +1,8 @@
 """DH-HMAC, the SUT as responder: the suite's reference initiator sends I_messages.
 
-RFC 4650 3 (the exchange), 3.1 (updates), 4.1-4.4 (payload rules), 5.3 (replay,
-fresh DH values); RFC 3830 6.4 (the groups).
+RFC 4650 3 (the exchange), 3.1 (updates), 4.1-4.4 (payload rules), 5.3 (fresh DH
+values); RFC 3830 6.4 (the groups). The timestamp window and replays (RFC 4650 5.3,
+RFC 3830 5.4): conformance/rfc3830/test_timing_responder.py.
 """
 
 from __future__ import annotations
@@ -221,19 +222,6 @@ def test_a_general_extension_is_covered_by_the_hmac(
     data[at] ^= 0x20
     reply = send_to_responder(sut, ref, bytes(data), evidence)
     expect_rejection(reply, evidence, ref.csb_id, frozenset({ErrorNo.AUTH_FAILURE}))
-
-
-@pytest.mark.requirement("RFC4650-5.3-replay-protection")
-def test_rejects_a_replayed_update(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """The same update twice: the second is a replay (RFC 3830 5.4) and is not taken.
-    An update names a known CSB, so only the replay cache can tell the copy."""
-    checks.rejects_a_replayed_update(DH_HMAC, sut, profile, evidence)
-
-
-@pytest.mark.requirement("RFC4650-5.3-replay-protection")
-def test_rejects_a_stale_timestamp(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """T twice the allowed skew in the past (RFC 3830 5.4): refused."""
-    checks.rejects_a_stale_timestamp(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-5.3-dh-secret-random")

@@ -1,6 +1,7 @@
 """RSA-R mode, the SUT as responder: the reference initiator asks it for the TGK (RFC 4738).
 
-RFC 4738 3.5 (processing the I_MESSAGE), 3.6 (the R_MESSAGE the responder sends).
+RFC 4738 3.5 (processing the I_MESSAGE), 3.6 (the R_MESSAGE the responder sends). The
+timestamp window and replays: conformance/rfc3830/test_timing_responder.py.
 """
 
 from __future__ import annotations
@@ -99,14 +100,3 @@ def test_rejects_an_initiator_certificate_it_cannot_trust(
     evidence.from_sut("answer", reply.message)
     allowed = frozenset({ErrorNo.INVALID_CERT, ErrorNo.INVALID_ID, ErrorNo.AUTH_FAILURE})
     expect_rejection(reply, evidence, ref.csb_id, allowed)
-
-
-@pytest.mark.requirement("RFC3830-5.4-replay")
-def test_rejects_a_replayed_i_message(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """The same signed I_MESSAGE twice: the second is a replay (4738 3.3, RFC 3830 5.4)."""
-    ref = RsaRReferenceInitiator(profile)
-    data = ref.i_message()
-    assert send(sut, ref, data, evidence) is not None, "no R_MESSAGE to the first"
-    reply = sut.respond(evidence.to_sut("I_MESSAGE (again)", data), ref.params)
-    evidence.from_sut("answer", reply.message)
-    expect_rejection(reply, evidence, ref.csb_id, None)

@@ -1,8 +1,9 @@
 """The subprocess shim adapter: any program speaking mikey-shim/1 as a SUT (PROTOCOL.md).
 
 `--sut shim:'<command line>'` runs the command (split as a POSIX shell would,
-without a shell) and drives it over its stdin and stdout. Each call's timeout
-is MIKEYCONF_SHIM_TIMEOUT seconds (default 10).
+without a shell) and drives it over its stdin and stdout. Each call's timeout is,
+first found: the profile's `call_timeout` (which `mikeyconf run --call-timeout`
+overrides), MIKEYCONF_SHIM_TIMEOUT, the default of 3 s (suts.base.DEFAULT_CALL_TIMEOUT).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["TIMEOUT_VARIABLE", "ShimSut", "from_spec", "timeout_from_environment
 
 
 def timeout_from_environment() -> float:
-    """The per-call timeout: MIKEYCONF_SHIM_TIMEOUT (seconds, > 0) or the default."""
+    """The per-call timeout MIKEYCONF_SHIM_TIMEOUT (seconds, > 0) sets, or the default."""
     text = os.environ.get(TIMEOUT_VARIABLE)
     if text is None or not text.strip():
         return DEFAULT_TIMEOUT
@@ -43,7 +44,12 @@ def from_spec(rest: str, profile: Profile) -> ShimSut:
         raise SutSpecError(
             "shim: give the shim's command line, e.g. shim:'python -m suts.shim.reference'"
         )
-    sut = ShimSut(profile=profile, command=command, timeout=timeout_from_environment())
+    timeout = profile.call_timeout
+    sut = ShimSut(
+        profile=profile,
+        command=command,
+        timeout=timeout_from_environment() if timeout is None else timeout,
+    )
     try:
         sut.capabilities()
     except SutFailure as exc:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from mikey.srtp import SrtpKeys
 from suts.base import (
+    DEFAULT_CALL_TIMEOUT,
     Capabilities,
     DecodeResult,
     ExchangeParams,
@@ -37,8 +38,14 @@ from suts.shim.protocol import MAX_LINE, VERSION, ShimError, read_answer, reques
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 10.0
-"""Seconds a call may take, unless MIKEYCONF_SHIM_TIMEOUT or `timeout` says otherwise."""
+DEFAULT_TIMEOUT = DEFAULT_CALL_TIMEOUT
+"""Seconds a call may take, unless `timeout` says otherwise (suts.shim.from_spec: the run's
+--call-timeout, the profile's call_timeout, MIKEYCONF_SHIM_TIMEOUT)."""
+
+START_TIMEOUT = 10.0
+"""Seconds a starting shim has for its handshake (at least; `timeout` if longer): the
+program starts, loads its stack and takes the profile, which a loaded machine makes
+slow, and which no test pays for more than once unless the shim dies."""
 
 STDERR_EVIDENCE = 2000
 """Bytes of the shim's stderr quoted in a failure's message."""
@@ -50,6 +57,7 @@ class ShimSut(Sut):
 
     command: Sequence[str] = ()
     timeout: float = DEFAULT_TIMEOUT
+    start_timeout: float = START_TIMEOUT
     max_line: int = MAX_LINE
     _process: ShimProcess | None = field(default=None, init=False, repr=False)
     _caps: Capabilities | None = field(default=None, init=False, repr=False)
@@ -99,6 +107,9 @@ class ShimSut(Sut):
         except SutFailure as exc:
             self._deferred = str(exc)
 
+    def call_timeout(self) -> float:
+        return self.timeout
+
     def close(self) -> None:
         """End the shim: EOF on its stdin, a moment to exit, then kill."""
         if self._process is not None:
@@ -121,7 +132,8 @@ class ShimSut(Sut):
 
     def _exchange(self, process: ShimProcess, op: str, args: JsonObject) -> JsonObject:
         self._next_id += 1
-        line = process.exchange(request(self._next_id, op, args), self.timeout)
+        timeout = max(self.timeout, self.start_timeout) if op == "hello" else self.timeout
+        line = process.exchange(request(self._next_id, op, args), timeout)
         return read_answer(line, self._next_id)
 
     def _running(self) -> ShimProcess:

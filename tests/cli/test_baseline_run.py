@@ -8,13 +8,14 @@ from pathlib import Path
 from tests.cli.test_run_end_to_end import mikeyconf
 
 FILE = "rfc3830/test_psk_responder.py"
+TIMING = "rfc3830/test_timing_responder.py"
 MAC_MUTANT = "tests.mutants.bank:skips_mac_check"
 REPLAY_MUTANT = "tests.mutants.bank:accepts_replays"
 
 
 def run(out: Path, run_id: str, sut: str, *args: str) -> tuple[int, str]:
     done = mikeyconf("run", "--sut", sut, "--out", str(out), "--run-id", run_id, "-q",
-                     "--test", FILE, *args)  # fmt: skip
+                     "--test", FILE, "--test", TIMING, *args)  # fmt: skip
     return done.returncode, done.stdout + done.stderr
 
 
@@ -31,7 +32,7 @@ def test_only_failures_the_baseline_lacks_count(tmp_path: Path) -> None:
     status, output = run(tmp_path, "other", REPLAY_MUTANT, "--baseline", str(baseline))
     assert status == 1, output
     new = output.split("1 new failures (counted):\n", 1)[1].splitlines()[0].strip()
-    assert new == f"{FILE}::test_rejects_a_replayed_update"
+    assert new == f"{TIMING}::test_a_replayed_message_is_refused[PSK-update]"
     assert "5 baseline failures that now pass:" in output
     results = json.loads((tmp_path / "other" / "results.json").read_text(encoding="utf-8"))
     assert results["summary"]["baseline"]["new_failures"] == [new]

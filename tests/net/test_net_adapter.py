@@ -195,12 +195,14 @@ def test_the_decoder_role_is_never_offered_even_if_the_device_claims_it() -> Non
 
 RESPONDER_TESTS = "rfc3830/test_psk_responder.py"
 VALID = f"{RESPONDER_TESTS}::test_valid_i_message_gets_a_verification_message[AES_CM_128]"
-REPLAY = f"{RESPONDER_TESTS}::test_rejects_a_replayed_message"
+TIMING = "rfc3830/test_timing_responder.py"
+STALE = f"{TIMING}::test_a_timestamp_outside_the_clock_skew_is_refused[PSK-stale]"
+"""A rejection test: silence passes it."""
 
 
 def test_suite_against_an_unreachable_peer_fails_with_the_reason(tmp_path: Path) -> None:
     spec = f"udp:127.0.0.1:{free_udp_port()}?timeout=0.2"
-    results = run_suite(tmp_path, "dead", "--sut", spec, "--test", VALID, "--test", REPLAY)
+    results = run_suite(tmp_path, "dead", "--sut", spec, "--test", VALID, "--test", STALE)
     applicable = [r for r in results.values() if r["verdict"] != "not-applicable"]
     assert applicable and {r["verdict"] for r in applicable} == {"fail"}
     assert all("unreachable" in r["reason"] for r in applicable)
@@ -213,8 +215,24 @@ def test_suite_against_a_silent_peer_fails_every_test_that_needs_an_answer(
     that needs the verification message."""
     with udp_peer(lambda data: None) as (host, port):
         spec = f"udp:{host}:{port}?timeout=0.1"
-        results = run_suite(tmp_path, "silent", "--sut", spec, "--test", VALID, "--test", REPLAY)
+        results = run_suite(tmp_path, "silent", "--sut", spec, "--test", VALID, "--test", STALE)
     valid = results[VALID]
     assert valid["verdict"] == "fail" and "no verification message" in valid["reason"]
-    replay = results[REPLAY]
-    assert replay["verdict"] == "pass"
+    stale = results[STALE]
+    assert stale["verdict"] == "pass"
+
+
+def test_the_timeout_is_the_spec_s_then_the_profile_s_then_two_seconds() -> None:
+    """`?timeout=S` names this one device; the profile's call_timeout (which `mikeyconf run
+    --call-timeout` overrides) stands in when it is not given; 2 s without either."""
+    where = f"udp:127.0.0.1:{free_udp_port()}"
+    for spec, profile, want in (
+        (where, Profile(), 2.0),
+        (where, Profile(call_timeout=0.7), 0.7),
+        (f"{where}?timeout=0.5", Profile(call_timeout=0.7), 0.5),
+    ):
+        sut = load_sut(spec, profile)
+        assert sut.call_timeout() == want
+        sut.close()
+    with pytest.raises(SutSpecError, match="call_timeout must be 0-600 seconds"):
+        load_sut(where, Profile(call_timeout=601))

@@ -15,7 +15,7 @@ import pytest
 from mikey.sdp import KeyMgmt, sdp_attribute
 from suts import SutSpecError
 from suts.base import ExchangeParams, Profile, SutFailure
-from suts.rtsp import RtspSut, from_spec, parse_spec
+from suts.rtsp import DEFAULT_TIMEOUT, RtspSut, from_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFER = b"\x01\x00\x05\x00offered"
@@ -127,3 +127,10 @@ def test_a_peer_that_cannot_start_is_a_one_line_spec_error(monkeypatch: pytest.M
     monkeypatch.setattr("suts.rtsp_peer.SYSTEM_PYTHON", "/nonexistent/python3")
     with pytest.raises(SutSpecError, match="rtsp:gst-rtsp-server cannot start: cannot run"):
         from_spec("gst-rtsp-server", Profile())
+
+
+def test_the_timeout_is_the_spec_s_then_the_profile_s_then_the_default() -> None:
+    profile = Profile(call_timeout=1.5)
+    assert from_spec("//h:1/x", Profile()).call_timeout() == DEFAULT_TIMEOUT
+    assert from_spec("//h:1/x", profile).call_timeout() == 1.5
+    assert from_spec("//h:1/x?timeout=0.2", profile).call_timeout() == 0.2

@@ -11,7 +11,7 @@ import pytest
 
 from suts import SutSpecError
 from suts.base import ExchangeParams, Profile, SutFailure
-from suts.rtsp_responder import RtspClientSut, parse_spec
+from suts.rtsp_responder import DEFAULT_TIMEOUT, RtspClientSut, from_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTED = Path(__file__).with_name("scripted_client.py")
@@ -91,3 +91,10 @@ def test_client_tests_pass_a_conformant_client(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and "3 passed" in done.stdout, done.stdout[-2000:]
+
+
+def test_the_timeout_is_the_spec_s_then_the_profile_s_then_the_default() -> None:
+    profile = Profile(call_timeout=1.5)
+    assert from_spec("x {url}", Profile()).call_timeout() == DEFAULT_TIMEOUT
+    assert from_spec("x {url}", profile).call_timeout() == 1.5
+    assert from_spec("?timeout=0.2 x {url}", profile).call_timeout() == 0.2
