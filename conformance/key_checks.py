@@ -1,0 +1,232 @@
+"""Keys, not just acceptance: the SUT's SRTP keys after every step of a CSB's life.
+
+A SUT that exports its keys (Capabilities.exports_keys) is held to the reference's SRTP
+master key and salt for every crypto session, not once after the initial exchange but
+after each step: the initial exchange, an update that brings new keying material (a new
+TGK in PSK and PK, RFC 3830 4.5; a fresh DHi and DHr in DH and DH-HMAC, RFC 3830 4.5,
+RFC 4650 3.1 a) and an update that brings none (the CSB "continues to use the previously
+established keying material", RFC 3830 4.5; RFC 4650 3.1 b). Every CSB here has two
+crypto sessions with their own SSRCs (TWO_SESSIONS), so each step also checks that
+crypto session i derives its TEK with CS ID i (RFC 3830 4.1.3, 6.1.1).
+
+A `KeyedMode` is one mode with updates as these checks drive it, with the requirement
+IDs each side cites there; conformance/test_key_steps.py holds the tests, one body per
+role, parametrized over KEYED. A SUT that does not export keys, or does not implement
+updates, is not applicable.
+
+The SUT as initiator sends the updates it chooses (Sut.update): the reference responder
+takes each, its answer (if any) goes back to the SUT, and the keys are compared. The SUT
+as responder takes the reference initiator's updates: first one with new keys, then one
+without.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from conformance.checks import check_srtp_keys, not_applicable
+from conformance.dh_exchange import DH_HMAC, DH_METHOD
+from conformance.evidence import Evidence
+from conformance.reference import (
+    ReferenceInitiator,
+    ReferenceResponder,
+    exchange_params,
+    initiate,
+    send_to_responder,
+)
+from conformance.reference_dh import ReferenceDhHmacResponder, ReferenceDhResponder
+from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder
+from mikey.modes.csb import Csb
+from mikey.wire import SrtpIdEntry
+from suts.base import ExchangeParams, Profile, Role, Sut
+
+TWO_SESSIONS = (SrtpIdEntry(0, 0x0C5B0001, 0), SrtpIdEntry(0, 0x0C5B0002, 0))
+"""Two crypto sessions, each with its own SSRC (RFC 3830 6.1.1): CS IDs 1 and 2."""
+
+TEK = "RFC3830-4.1.3-tek-derivation"
+CS_ID = "RFC3830-6.1.1-cs-id-index"
+
+
+def _psk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    return ReferenceInitiator(profile, exchange_params(cs_map=TWO_SESSIONS))
+
+
+def _pk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    params = exchange_params(mode="PK", cs_map=TWO_SESSIONS)
+    return PkReferenceInitiator(profile, params, responder=sut)
+
+
+def _dh_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    return DH_METHOD.reference(profile, cs_map=TWO_SESSIONS)
+
+
+def _dhhmac_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    return DH_HMAC.reference(profile, cs_map=TWO_SESSIONS)
+
+
+def _psk_update(ref: Any, new_keys: bool) -> bytes:
+    data: bytes = ref.peer.start_update(new_keys=new_keys)
+    return data
+
+
+def _dh_update(ref: Any, new_keys: bool) -> bytes:
+    data: bytes = ref.update(new_keys=new_keys)
+    return data
+
+
+@dataclass(frozen=True)
+class KeyedMode:
+    """One mode with updates, as the key checks drive it."""
+
+    mode: str
+    initiator: Callable[[Profile, Sut], ReferenceInitiator]
+    """The reference initiator facing a SUT responder, for a CSB of TWO_SESSIONS."""
+    update: Callable[[Any], bytes] | Callable[[Any, bool], bytes]
+    """The reference initiator's update of its CSB: with new keying material or without."""
+    responder: Callable[[Profile], ReferenceResponder]
+    """The reference responder facing a SUT initiator."""
+    as_responder: tuple[str, ...]
+    """Requirement IDs of the SUT-as-responder check."""
+    as_initiator: tuple[str, ...]
+    """Requirement IDs of the SUT-as-initiator check."""
+
+    def params(self) -> ExchangeParams:
+        """What the SUT initiator is asked for: this mode, TWO_SESSIONS."""
+        return exchange_params(mode=self.mode, cs_map=TWO_SESSIONS)
+
+
+KEYED = (
+    KeyedMode(
+        "PSK",
+        _psk_initiator,
+        _psk_update,
+        ReferenceResponder,
+        ("RFC3830-4.5-update", TEK, CS_ID),
+        ("RFC3830-4.5-update", TEK, CS_ID),
+    ),
+    KeyedMode(
+        "PK",
+        _pk_initiator,
+        _psk_update,
+        PkReferenceResponder,
+        ("RFC3830-4.5-update-pk", TEK, CS_ID),
+        ("RFC3830-4.5-update-pk", TEK, CS_ID),
+    ),
+    KeyedMode(
+        "DH",
+        _dh_initiator,
+        _dh_update,
+        ReferenceDhResponder,
+        ("RFC3830-4.5-dh-update-dhr", "RFC3830-4.5-dh-update-no-dhr", TEK, CS_ID),
+        ("RFC3830-4.5-update-dh", TEK, CS_ID),
+    ),
+    KeyedMode(
+        "DH-HMAC",
+        _dhhmac_initiator,
+        _dh_update,
+        ReferenceDhHmacResponder,
+        (
+            "RFC4650-3.1-rekey-fresh-dhr",
+            "RFC4650-3.1-update-without-dh",
+            "RFC4650-3-tgk-dh",
+            "RFC4650-3-tgk-processing",
+        ),
+        ("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing"),
+    ),
+)
+"""Every mode with updates: PSK, PK, DH (RFC 3830 4.5), DH-HMAC (RFC 4650 3.1). RSA-R
+(RFC 4738 3) and MIKEY-SAKKE (RFC 6509 2.1) define none."""
+
+
+def cases(role: Role) -> list[Any]:
+    """Test parameters, one per mode, marked with the mode and the IDs `role` cites."""
+    return [
+        pytest.param(
+            keyed,
+            id=keyed.mode,
+            marks=[
+                pytest.mark.mode(keyed.mode),
+                pytest.mark.requirement(
+                    *(keyed.as_responder if role is Role.RESPONDER else keyed.as_initiator)
+                ),
+            ],
+        )
+        for keyed in KEYED
+    ]
+
+
+def applicable(sut: Sut) -> None:
+    """Not applicable unless the SUT exports its keys and implements updates."""
+    caps = sut.capabilities()
+    if not caps.exports_keys:
+        not_applicable(f"{caps.name} cannot export its SRTP keys")
+    if not caps.updates:
+        not_applicable(f"{caps.name} does not implement CSB updates")
+
+
+def same_keys(sut: Sut, role: Role, csb: Csb | None, step: str, evidence: Evidence) -> None:
+    """After `step`, the SUT's keys are the reference's for every crypto session."""
+    assert csb is not None, f"after {step} the reference side holds no CSB"
+    assert csb.cs_ids() == (1, 2), f"after {step} the CSB has crypto sessions {csb.cs_ids()}"
+    evidence.note(f"keys after {step}")
+    try:
+        check_srtp_keys(sut, role, csb.srtp_keys, csb.cs_ids(), evidence)
+    except AssertionError as exc:
+        raise AssertionError(f"after {step}: {exc}") from None
+
+
+# -- the SUT as responder ----------------------------------------------------------------
+
+
+def responder_keys_follow_every_step(
+    keyed: KeyedMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The reference initiator sets up a CSB of two crypto sessions, updates it with new
+    keying material, then without; after each step the SUT responder's SRTP keys for
+    both crypto sessions are the reference's."""
+    applicable(sut)
+    ref = keyed.initiator(profile, sut)
+    steps = (
+        ("the initial exchange", ref.i_message),
+        ("an update with new keying material", lambda: keyed.update(ref, True)),  # type: ignore[call-arg]
+        ("an update without new keying material", lambda: keyed.update(ref, False)),  # type: ignore[call-arg]
+    )
+    for step, message in steps:
+        reply = send_to_responder(sut, ref, message(), evidence)
+        assert reply.accepted is not False, f"the SUT refused {step}: {reply.detail}"
+        if reply.message is not None:
+            outcome = ref.take_response(reply.message)
+            assert outcome.accepted, f"the reference rejects the answer to {step}: {outcome.reason}"
+        same_keys(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
+
+
+# -- the SUT as initiator ----------------------------------------------------------------
+
+UPDATES = 2
+"""How many updates the SUT initiator sends after the initial exchange."""
+
+
+def initiator_keys_follow_every_step(
+    keyed: KeyedMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The SUT initiator sets up a CSB of two crypto sessions with the reference responder
+    and updates it twice; after each step its SRTP keys for both crypto sessions are the
+    reference responder's."""
+    applicable(sut)
+    ref = keyed.responder(profile)
+    data = initiate(sut, keyed.params(), evidence)
+    for n in range(UPDATES + 1):
+        step = "the initial exchange" if n == 0 else f"update {n}"
+        reply = ref.take(data)
+        assert reply.outcome.accepted, (
+            f"the reference responder rejects {step}: {reply.outcome.reason}"
+        )
+        outcome = sut.complete(evidence.to_sut(f"answer to {step}", reply.message))
+        assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
+        same_keys(sut, Role.INITIATOR, ref.csb, step, evidence)
+        if n < UPDATES:
+            data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""

@@ -1,0 +1,28 @@
+"""Keys after every step, the SUT as responder, in every mode with updates.
+
+RFC 3830 4.5 (updates: new keying material replaces the old, none keeps it), 4.1.3 and
+6.1.1 (each crypto session's TEK from the TGK and its own CS ID), RFC 4650 3.1 (DH-HMAC
+re-keying). One body, parametrized over the modes (conformance.key_checks.KEYED): a CSB
+of two crypto sessions, an update with new keys and one without, the SUT's SRTP keys
+compared with the reference's after each.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import key_checks as checks
+from conformance.evidence import Evidence
+from conformance.key_checks import KeyedMode, cases
+from suts.base import Profile, Role, Sut
+
+pytestmark = [pytest.mark.role("responder")]
+
+
+@pytest.mark.parametrize("keyed", cases(Role.RESPONDER))
+def test_srtp_keys_match_the_reference_after_every_update(
+    sut: Sut, profile: Profile, evidence: Evidence, keyed: KeyedMode
+) -> None:
+    """After the initial exchange, an update with new keys and an update without, the
+    SUT's SRTP keys of both crypto sessions are the reference initiator's (4.5, 4.1.3)."""
+    checks.responder_keys_follow_every_step(keyed, sut, profile, evidence)
