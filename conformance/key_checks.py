@@ -24,7 +24,7 @@ without.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -41,6 +41,9 @@ from conformance.reference import (
 )
 from conformance.reference_dh import ReferenceDhHmacResponder, ReferenceDhResponder
 from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder
+from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
+from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenceResponder
+from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.csb import Csb
 from mikey.wire import SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role, Sut
@@ -230,3 +233,116 @@ def initiator_keys_follow_every_step(
         same_keys(sut, Role.INITIATOR, ref.csb, step, evidence)
         if n < UPDATES:
             data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""
+
+
+# -- the modes without updates: each crypto session its own keys -------------------------
+
+
+def _rsar_initiator(profile: Profile, sut: Sut) -> RsaRReferenceInitiator:
+    return RsaRReferenceInitiator(profile, replace(RSA_R, cs_map=TWO_SESSIONS))
+
+
+def _sakke_initiator(profile: Profile, sut: Sut) -> SakkeReferenceInitiator:
+    return SakkeReferenceInitiator(profile, sakke_params(cs_map=TWO_SESSIONS))
+
+
+@dataclass(frozen=True)
+class SessionMode:
+    """One mode without updates (RSA-R, RFC 4738 3; MIKEY-SAKKE, RFC 6509 2.1), as the
+    crypto session check drives it: one exchange for a CSB of TWO_SESSIONS."""
+
+    mode: str
+    params: ExchangeParams
+    """What the SUT initiator is asked for."""
+    initiator: Callable[[Profile, Sut], Any]
+    """The reference initiator facing a SUT responder."""
+    responder: Callable[[Profile], Any]
+    """The reference responder facing a SUT initiator."""
+    answers: bool
+    """The responder sends an answer the initiator takes (RSA-R's R_MESSAGE)."""
+    as_responder: tuple[str, ...]
+    as_initiator: tuple[str, ...]
+
+
+SESSIONS = (
+    SessionMode(
+        "RSA-R",
+        replace(RSA_R, cs_map=TWO_SESSIONS),
+        _rsar_initiator,
+        RsaRReferenceResponder,
+        True,
+        ("RFC4738-3.6-kemac", "RFC4738-3.6-fill-cs"),
+        ("RFC4738-3.6-kemac",),
+    ),
+    SessionMode(
+        "SAKKE",
+        sakke_params(cs_map=TWO_SESSIONS),
+        _sakke_initiator,
+        SakkeReferenceResponder,
+        False,
+        ("RFC6509-3.1-ssv-is-tgk",),
+        ("RFC6509-3.1-ssv-is-tgk",),
+    ),
+)
+"""The modes without updates; PSK, PK, DH and DH-HMAC have two crypto sessions in every
+step of the KEYED checks."""
+
+
+def session_cases(role: Role) -> list[Any]:
+    """Test parameters, one per mode of SESSIONS, marked with the mode and its IDs."""
+    return [
+        pytest.param(
+            mode,
+            id=mode.mode,
+            marks=[
+                pytest.mark.mode(mode.mode),
+                pytest.mark.requirement(
+                    *(mode.as_responder if role is Role.RESPONDER else mode.as_initiator)
+                ),
+            ],
+        )
+        for mode in SESSIONS
+    ]
+
+
+def exports_keys(sut: Sut) -> None:
+    """Not applicable unless the SUT exports its keys."""
+    caps = sut.capabilities()
+    if not caps.exports_keys:
+        not_applicable(f"{caps.name} cannot export its SRTP keys")
+
+
+def responder_keys_each_crypto_session(
+    mode: SessionMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The reference initiator sets up a CSB of two crypto sessions: the SUT responder's
+    SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
+    exports_keys(sut)
+    ref = mode.initiator(profile, sut)
+    reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
+    evidence.from_sut("answer", reply.message)
+    assert reply.accepted is not False, f"the SUT refused a valid I_MESSAGE: {reply.detail}"
+    if mode.answers:
+        assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
+        outcome = ref.take_response(reply.message)
+        assert outcome.accepted, f"the reference rejects the answer: {outcome.reason}"
+    csb = ref.peer.csb if mode.answers else ref.csb
+    same_keys(sut, Role.RESPONDER, csb, "the exchange", evidence)
+
+
+def initiator_keys_each_crypto_session(
+    mode: SessionMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The SUT initiator sets up a CSB of two crypto sessions with the reference
+    responder: its SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
+    exports_keys(sut)
+    ref = mode.responder(profile)
+    taken = ref.take(initiate(sut, mode.params, evidence))
+    outcome = getattr(taken, "outcome", taken)
+    assert outcome.accepted, f"the reference responder rejects the I_MESSAGE: {outcome.reason}"
+    if mode.answers:
+        answer = taken.message
+        assert answer is not None, "the reference responder sent no answer"
+        done = sut.complete(evidence.to_sut("answer", answer))
+        assert done.accepted, f"the SUT rejects the reference's answer: {done.detail}"
+    same_keys(sut, Role.INITIATOR, ref.peer.last_csb, "the exchange", evidence)

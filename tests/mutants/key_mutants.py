@@ -9,7 +9,9 @@ conformance/rfc3830/test_keys_responder.py and test_keys_initiator.py):
 - a PSK responder that keeps the old TGK after an update that carries a new one;
 - a PK initiator that sends a new TGK in its update but keeps keying with the old one;
 - a DH responder that derives crypto session 2's TEK with crypto session 1's CS ID;
-- a DH-HMAC initiator that keeps its old DH secret xi after a re-keying update.
+- a DH-HMAC initiator that keeps its old DH secret xi after a re-keying update;
+- an RSA-R initiator and a MIKEY-SAKKE responder that derive crypto session 2's TEK with
+  crypto session 1's CS ID (test_each_crypto_session_has_the_reference_keys).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from mikey.modes.csb import Csb
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
+from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys, srtp_keys
 from mikey.wire import Dh, KeyData, Message
 from suts.base import Profile, Sut
@@ -31,6 +35,8 @@ from suts.builtin import (
     dhhmac_binding,
     pk_binding,
     psk_binding,
+    rsar_binding,
+    sakke_binding,
 )
 from suts.builtin_modes import Binder
 from tests.mutants.bank import mutant
@@ -83,7 +89,8 @@ class _Cs1Csb(Csb):
 class _Cs1ForEverySession(PskResponder):
     def establish(self, msg: Message, key_data: tuple[KeyData, ...], prior: Csb | None) -> Csb:
         csb = super().establish(msg, key_data, prior)
-        wrong = _Cs1Csb(**{name: getattr(csb, name) for name in Csb.__dataclass_fields__})
+        wrong = _cs1(csb)
+        assert wrong is not None
         self.csbs[csb.csb_id] = self.last_csb = wrong
         return wrong
 
@@ -121,3 +128,42 @@ def dhhmac_keys_old_dh_secret_after_rekey(profile: Profile) -> Sut:
     base = dhhmac_binding.initiator
     machine = type("_OldDhSecretAfterRekey", (_OldDhSecretAfterRekey, base), {})
     return _sut(profile, "DH-HMAC", dhhmac_binding, initiator_class=machine)
+
+
+def _cs1(csb: Csb | None) -> Csb | None:
+    """`csb`, but keying every crypto session with CS ID 1."""
+    if csb is None:
+        return None
+    return _Cs1Csb(**{name: getattr(csb, name) for name in Csb.__dataclass_fields__})
+
+
+# -- the RSA-R initiator: crypto session 2 keyed with CS ID 1 ------------------------------
+
+
+class _RsaRCs1Initiator(RsaRInitiator):
+    @property
+    def csb(self) -> Csb | None:
+        return _cs1(super().csb)
+
+
+@mutant("RFC4738-3.6-kemac", "RSA-R initiator derives CS 2's TEK with CS 1's CS ID")
+def rsar_keys_cs1_id_for_every_session(profile: Profile) -> Sut:
+    machine = type("_RsaRCs1Initiator", (_RsaRCs1Initiator, rsar_binding.initiator), {})
+    return _sut(profile, "RSA-R", rsar_binding, initiator_class=machine)
+
+
+# -- the MIKEY-SAKKE responder: crypto session 2 keyed with CS ID 1 ------------------------
+
+
+class _SakkeCs1Responder(SakkeResponder):
+    def establish(self, msg: Message, ssv: bytes) -> Csb:
+        wrong = _cs1(super().establish(msg, ssv))
+        assert wrong is not None
+        self.csbs[wrong.csb_id] = self.last_csb = wrong
+        return wrong
+
+
+@mutant("RFC6509-3.1-ssv-is-tgk", "SAKKE responder derives CS 2's TEK with CS 1's CS ID")
+def sakke_keys_cs1_id_for_every_session(profile: Profile) -> Sut:
+    machine = type("_SakkeCs1Responder", (_SakkeCs1Responder, sakke_binding.responder), {})
+    return _sut(profile, "SAKKE", sakke_binding, responder_class=machine)
