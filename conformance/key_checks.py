@@ -45,13 +45,14 @@ from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRRefere
 from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenceResponder
 from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.csb import Csb
-from mikey.wire import SrtpIdEntry
+from mikey.wire import PkeCache, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role, Sut
 
 TWO_SESSIONS = (SrtpIdEntry(0, 0x0C5B0001, 0), SrtpIdEntry(0, 0x0C5B0002, 0))
 """Two crypto sessions, each with its own SSRC (RFC 3830 6.1.1): CS IDs 1 and 2."""
 
 TEK = "RFC3830-4.1.3-tek-derivation"
+KEYS = "RFC3830-4.5-update-keying-material"
 CS_ID = "RFC3830-6.1.1-cs-id-index"
 
 
@@ -61,6 +62,11 @@ def _psk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
 
 def _pk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
     params = exchange_params(mode="PK", cs_map=TWO_SESSIONS)
+    return PkReferenceInitiator(profile, params, responder=sut)
+
+
+def _pk_cached_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    params = exchange_params(mode="PK", cs_map=TWO_SESSIONS, pke_cache=PkeCache.CACHE_FOR_CSB)
     return PkReferenceInitiator(profile, params, responder=sut)
 
 
@@ -97,10 +103,15 @@ class KeyedMode:
     """Requirement IDs of the SUT-as-responder check."""
     as_initiator: tuple[str, ...]
     """Requirement IDs of the SUT-as-initiator check."""
+    pke_cache: PkeCache = PkeCache.NO_CACHE
+    """PK: the C of the PKE (RFC 3830 6.3); with C=2 the updates are pre-shared key
+    messages keyed with the cached envelope key (4.5). Needs `envelope_key_cache`."""
+    name: str = ""
+    """The test parameter's ID (default: the mode)."""
 
     def params(self) -> ExchangeParams:
         """What the SUT initiator is asked for: this mode, TWO_SESSIONS."""
-        return exchange_params(mode=self.mode, cs_map=TWO_SESSIONS)
+        return exchange_params(mode=self.mode, cs_map=TWO_SESSIONS, pke_cache=self.pke_cache)
 
 
 KEYED = (
@@ -109,24 +120,34 @@ KEYED = (
         _psk_initiator,
         _psk_update,
         ReferenceResponder,
-        ("RFC3830-4.5-update", TEK, CS_ID),
-        ("RFC3830-4.5-update", TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
     ),
     KeyedMode(
         "PK",
         _pk_initiator,
         _psk_update,
         PkReferenceResponder,
-        ("RFC3830-4.5-update-pk", TEK, CS_ID),
-        ("RFC3830-4.5-update-pk", TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
+    ),
+    KeyedMode(
+        "PK",
+        _pk_cached_initiator,
+        _psk_update,
+        PkReferenceResponder,
+        (KEYS, "RFC3830-6.3-cache-for-csb", TEK, CS_ID),
+        (KEYS, "RFC3830-4.5-cached-env-key-update-psk", "RFC3830-6.3-cache-for-csb", TEK, CS_ID),
+        PkeCache.CACHE_FOR_CSB,
+        "PK-cached",
     ),
     KeyedMode(
         "DH",
         _dh_initiator,
         _dh_update,
         ReferenceDhResponder,
-        ("RFC3830-4.5-update-dh", TEK, CS_ID),
-        ("RFC3830-4.5-update-dh", TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
+        (KEYS, TEK, CS_ID),
     ),
     KeyedMode(
         "DH-HMAC",
@@ -137,7 +158,9 @@ KEYED = (
         ("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing"),
     ),
 )
-"""Every mode with updates: PSK, PK, DH (RFC 3830 4.5), DH-HMAC (RFC 4650 3.1). RSA-R
+"""Every mode with updates: PSK, PK, DH (RFC 3830 4.5), DH-HMAC (RFC 4650 3.1); PK also with
+the envelope key cached for the CSB (C=2, Table 6.3), whose updates are pre-shared key
+messages keyed with it (4.5). RSA-R
 (RFC 4738 3) and MIKEY-SAKKE (RFC 6509 2.1) define none."""
 
 
@@ -146,7 +169,7 @@ def cases(role: Role) -> list[Any]:
     return [
         pytest.param(
             keyed,
-            id=keyed.mode,
+            id=keyed.name or keyed.mode,
             marks=[
                 pytest.mark.mode(keyed.mode),
                 pytest.mark.requirement(
@@ -158,13 +181,16 @@ def cases(role: Role) -> list[Any]:
     ]
 
 
-def applicable(sut: Sut) -> None:
-    """Not applicable unless the SUT exports its keys and implements updates."""
+def applicable(keyed: KeyedMode, sut: Sut) -> None:
+    """Not applicable unless the SUT exports its keys and implements updates (and, for a
+    cached envelope key, caches it)."""
     caps = sut.capabilities()
     if not caps.exports_keys:
         not_applicable(f"{caps.name} cannot export its SRTP keys")
     if not caps.updates:
         not_applicable(f"{caps.name} does not implement CSB updates")
+    if keyed.pke_cache != PkeCache.NO_CACHE and not caps.envelope_key_cache:
+        not_applicable(f"{caps.name} does not cache PK envelope keys")
 
 
 def same_keys(sut: Sut, role: Role, csb: Csb | None, step: str, evidence: Evidence) -> None:
@@ -188,7 +214,7 @@ def responder_keys_follow_every_step(
     """The reference initiator sets up a CSB of two crypto sessions, updates it with new
     keying material, then without; after each step the SUT responder's SRTP keys for
     both crypto sessions are the reference's."""
-    applicable(sut)
+    applicable(keyed, sut)
     ref = keyed.initiator(profile, sut)
     steps = (
         ("the initial exchange", ref.i_message),
@@ -216,7 +242,7 @@ def initiator_keys_follow_every_step(
     """The SUT initiator sets up a CSB of two crypto sessions with the reference responder
     and updates it twice; after each step its SRTP keys for both crypto sessions are the
     reference responder's."""
-    applicable(sut)
+    applicable(keyed, sut)
     ref = keyed.responder(profile)
     data = initiate(sut, keyed.params(), evidence)
     for n in range(UPDATES + 1):

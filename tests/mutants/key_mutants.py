@@ -6,7 +6,8 @@ the keys they export with the reference's after that step kills them
 (conformance/key_checks.py, test_srtp_keys_match_the_reference_after_every_update in
 conformance/rfc3830/test_keys_responder.py and test_keys_initiator.py):
 
-- a PSK responder that keeps the old TGK after an update that carries a new one;
+- a PSK responder that keeps the old TGK after an update that carries a new one, and a
+  PK responder that does so after an update keyed with the cached envelope key (C=2);
 - a PK initiator that sends a new TGK in its update but keeps keying with the old one;
 - a DH responder that derives crypto session 2's TEK with crypto session 1's CS ID;
 - a DH-HMAC initiator that keeps its old DH secret xi after a re-keying update;
@@ -21,6 +22,7 @@ from typing import Any
 
 from mikey.modes.csb import Csb
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
+from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
 from mikey.modes.rsar_initiator import RsaRInitiator
@@ -41,6 +43,8 @@ from suts.builtin import (
 from suts.builtin_modes import Binder
 from tests.mutants.bank import mutant
 
+KEYS = "RFC3830-4.5-update-keying-material"
+
 
 def _sut(profile: Profile, mode: str, binder: Binder, **classes: Any) -> Sut:
     return BuiltinSut(profile=profile, bindings=bindings_with(mode, binder(**classes)))
@@ -54,10 +58,26 @@ class _OldTgkAfterUpdate(PskResponder):
         return super().establish(msg, () if prior is not None else key_data, prior)
 
 
-@mutant("RFC3830-4.5-update", "PSK responder keeps the old TGK after an update with a new one")
+@mutant(KEYS, "PSK responder keeps the old TGK after an update with a new one")
 def psk_keys_old_tgk_after_update(profile: Profile) -> Sut:
     machine = type("_OldTgkAfterUpdate", (_OldTgkAfterUpdate, psk_binding.responder), {})
     return _sut(profile, "PSK", psk_binding, responder_class=machine)
+
+
+# -- the PK responder: a cached-key update's new TGK ignored -------------------------------
+
+
+class _PkCachedOldTgk(PkResponder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cached = type(self.cached_key_responder)
+        self.cached_key_responder.__class__ = type("_Old", (_OldTgkAfterUpdate, cached), {})
+
+
+@mutant(KEYS, "PK responder keeps the old TGK after a cached-envelope-key update with a new one")
+def pk_keys_old_tgk_after_cached_key_update(profile: Profile) -> Sut:
+    machine = type("_PkCachedOldTgk", (_PkCachedOldTgk, pk_binding.responder), {})
+    return _sut(profile, "PK", pk_binding, responder_class=machine)
 
 
 # -- the PK initiator: its own update's TGK not used ---------------------------------------
@@ -72,7 +92,7 @@ class _KeepsOwnOldTgk(PskInitiator):
         return msg
 
 
-@mutant("RFC3830-4.5-update-pk", "PK initiator sends a new TGK in its update, keys with the old")
+@mutant(KEYS, "PK initiator sends a new TGK in its update, keys with the old")
 def pk_keys_own_old_tgk_after_update(profile: Profile) -> Sut:
     machine = type("_KeepsOwnOldTgk", (_KeepsOwnOldTgk, pk_binding.initiator), {})
     return _sut(profile, "PK", pk_binding, initiator_class=machine)
