@@ -261,7 +261,7 @@ def initiator_keys_follow_every_step(
             data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""
 
 
-# -- the modes without updates: each crypto session its own keys -------------------------
+# -- one exchange, every mode: each crypto session its own keys ---------------------------
 
 
 def _rsar_initiator(profile: Profile, sut: Sut) -> RsaRReferenceInitiator:
@@ -274,8 +274,8 @@ def _sakke_initiator(profile: Profile, sut: Sut) -> SakkeReferenceInitiator:
 
 @dataclass(frozen=True)
 class SessionMode:
-    """One mode without updates (RSA-R, RFC 4738 3; MIKEY-SAKKE, RFC 6509 2.1), as the
-    crypto session check drives it: one exchange for a CSB of TWO_SESSIONS."""
+    """One mode as the crypto session check drives it: one exchange for a CSB of
+    TWO_SESSIONS, no update."""
 
     mode: str
     params: ExchangeParams
@@ -291,6 +291,19 @@ class SessionMode:
 
 
 SESSIONS = (
+    *(
+        SessionMode(
+            keyed.mode,
+            keyed.params(),
+            keyed.initiator,
+            keyed.responder,
+            True,
+            keyed.as_responder[-2:] if keyed.mode != "DH-HMAC" else ("RFC4650-3-tgk-processing",),
+            keyed.as_initiator[-2:] if keyed.mode != "DH-HMAC" else ("RFC4650-3-tgk-processing",),
+        )
+        for keyed in KEYED
+        if not keyed.name
+    ),
     SessionMode(
         "RSA-R",
         replace(RSA_R, cs_map=TWO_SESSIONS),
@@ -310,8 +323,10 @@ SESSIONS = (
         ("RFC6509-3.1-ssv-is-tgk",),
     ),
 )
-"""The modes without updates; PSK, PK, DH and DH-HMAC have two crypto sessions in every
-step of the KEYED checks."""
+"""Every mode, one exchange each (no update): the check for a SUT that exports its keys
+but does not implement updates, and the only one for RSA-R and MIKEY-SAKKE, which define
+none. PSK, PK, DH and DH-HMAC cite the derivation rules (RFC 3830 4.1.3, 6.1.1; RFC 4650
+3), the others their modes' own."""
 
 
 def session_cases(role: Role) -> list[Any]:
@@ -352,7 +367,7 @@ def responder_keys_each_crypto_session(
         assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
         outcome = ref.take_response(reply.message)
         assert outcome.accepted, f"the reference rejects the answer: {outcome.reason}"
-    csb = ref.peer.csb if mode.answers else ref.csb
+    csb = ref.peer.csb if mode.answers else ref.csb  # SAKKE's reference: its pending CSB
     same_keys(sut, Role.RESPONDER, csb, "the exchange", evidence)
 
 

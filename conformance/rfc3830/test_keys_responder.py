@@ -1,5 +1,5 @@
 """Keys after every step, the SUT as responder: every mode with updates, and a CSB of two
-crypto sessions in RSA-R and MIKEY-SAKKE.
+crypto sessions set up once in every mode.
 
 RFC 3830 4.5 (updates: new keying material replaces the old, none keeps it), 4.1.3 and
 6.1.1 (each crypto session's TEK from the TGK and its own CS ID), RFC 4650 3.1 (DH-HMAC
@@ -33,6 +33,6 @@ def test_srtp_keys_match_the_reference_after_every_update(
 def test_each_crypto_session_has_the_reference_keys(
     sut: Sut, profile: Profile, evidence: Evidence, mode: SessionMode
 ) -> None:
-    """In the modes without updates (RSA-R, MIKEY-SAKKE), a CSB of two crypto sessions:
-    the SUT's SRTP keys of each are the reference's (4.1.3, 6.1.1)."""
+    """One exchange, no update (so also for a SUT without updates), a CSB of two crypto
+    sessions: the SUT's SRTP keys of each are the reference's (4.1.3, 6.1.1)."""
     checks.responder_keys_each_crypto_session(mode, sut, profile, evidence)
