@@ -45,7 +45,7 @@ from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRRefere
 from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenceResponder
 from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.csb import Csb
-from mikey.wire import PkeCache, SrtpIdEntry
+from mikey.wire import KeyType, PkeCache, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role, Sut
 
 TWO_SESSIONS = (SrtpIdEntry(0, 0x0C5B0001, 0), SrtpIdEntry(0, 0x0C5B0002, 0))
@@ -184,9 +184,8 @@ def cases(role: Role) -> list[Any]:
 def applicable(keyed: KeyedMode, sut: Sut) -> None:
     """Not applicable unless the SUT exports its keys and implements updates (and, for a
     cached envelope key, caches it)."""
+    exports_keys(sut, keyed.mode)
     caps = sut.capabilities()
-    if not caps.exports_keys:
-        not_applicable(f"{caps.name} cannot export its SRTP keys")
     if not caps.updates:
         not_applicable(f"{caps.name} does not implement CSB updates")
     if keyed.pke_cache != PkeCache.NO_CACHE and not caps.envelope_key_cache:
@@ -346,11 +345,19 @@ def session_cases(role: Role) -> list[Any]:
     ]
 
 
-def exports_keys(sut: Sut) -> None:
-    """Not applicable unless the SUT exports its keys."""
+TGK_CARRIED = frozenset({"PSK", "PK", "RSA-R"})
+"""The modes whose KEMAC carries the TGK as Key data (RFC 3830 3.1, 3.2; RFC 4738 3.6); in
+DH and DH-HMAC the TGK is g^(xi*xr), in MIKEY-SAKKE the SSV."""
+
+
+def exports_keys(sut: Sut, mode: str) -> None:
+    """Not applicable unless the SUT exports its keys and, where the KEMAC carries the
+    TGK, implements Key data of type TGK (the crypto sessions' TEKs come from one TGK)."""
     caps = sut.capabilities()
     if not caps.exports_keys:
         not_applicable(f"{caps.name} cannot export its SRTP keys")
+    if mode in TGK_CARRIED and KeyType.TGK not in caps.key_types:
+        not_applicable(f"{caps.name} does not implement Key data of type TGK")
 
 
 def responder_keys_each_crypto_session(
@@ -358,7 +365,7 @@ def responder_keys_each_crypto_session(
 ) -> None:
     """The reference initiator sets up a CSB of two crypto sessions: the SUT responder's
     SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
-    exports_keys(sut)
+    exports_keys(sut, mode.mode)
     ref = mode.initiator(profile, sut)
     reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
     evidence.from_sut("answer", reply.message)
@@ -376,7 +383,7 @@ def initiator_keys_each_crypto_session(
 ) -> None:
     """The SUT initiator sets up a CSB of two crypto sessions with the reference
     responder: its SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
-    exports_keys(sut)
+    exports_keys(sut, mode.mode)
     ref = mode.responder(profile)
     taken = ref.take(initiate(sut, mode.params, evidence))
     outcome = getattr(taken, "outcome", taken)
