@@ -50,7 +50,7 @@ from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRRefere
 from conformance.rfc6509.reference import SakkeReferenceInitiator, params
 from mikey.modes.base import Outcome
 from mikey.wire import DataType, ErrorNo, Message, Timestamp, decode_message
-from suts.base import Profile, Reply, Sut
+from suts.base import ExchangeParams, Profile, Reply, Sut
 
 MARGIN = 2.0
 """How far (seconds) from the edge of the SUT's skew window the tests put T: inside at
@@ -263,20 +263,22 @@ def shifted(msg: Message, seconds: float) -> Message:
     return replace(msg, payloads=payloads)
 
 
-def _psk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
-    ref = ReferenceResponder(profile)
-    reply = ref.take(initiate(sut, exchange_params(), evidence))
+def _resealed_answer(
+    ref: ReferenceResponder, params: ExchangeParams, sut: Sut, evidence: Evidence, seconds: float
+) -> bytes:
+    """The reference's verification message to the SUT's I_MESSAGE, T moved and V redone."""
+    reply = ref.take(initiate(sut, params, evidence))
     assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
+
+
+def _psk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
+    return _resealed_answer(ReferenceResponder(profile), exchange_params(), sut, evidence, seconds)
 
 
 def _pk_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
-    ref = PkReferenceResponder(profile)
-    reply = ref.take(initiate(sut, pk_params(), evidence))
-    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
-    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
-    return ref.resealed_response(reply.message, timestamp_delta=round(seconds * NTP_SECOND))
+    return _resealed_answer(PkReferenceResponder(profile), pk_params(), sut, evidence, seconds)
 
 
 def _dh_answer(sut: Sut, profile: Profile, evidence: Evidence, seconds: float) -> bytes:
