@@ -175,3 +175,18 @@ def test_serve_from_an_empty_directory(installed: Installed, empty: Path) -> Non
         rest = server.communicate(timeout=30)[0]
     assert "127.0.0.1" in first, first + rest
     assert server.returncode == 0, first + rest
+
+
+def test_build_sut_and_run_minisip_from_an_empty_directory(
+    installed: Installed, empty: Path
+) -> None:
+    """The patches and the shim travel in the wheel; the build (or its cache) serves
+    `--sut minisip`, whose expectations file travels too."""
+    source = ROOT.parent / "shared" / "third_party" / "minisip"
+    if not source.is_dir():
+        pytest.skip(f"no minisip source tree at {source}")
+    mikeyconf = installed.command("mikeyconf")
+    built = ok(run([mikeyconf, "build-sut", "minisip", "--source", str(source)], empty, 900))
+    assert Path(built.strip().splitlines()[-1].split()[0]).is_file(), built  # "PATH [(cached)]"
+    out = ok(run([mikeyconf, "run", "--sut", "minisip", "--mode", "psk", "-q"], empty, 600))
+    assert "expected deviation" in out
