@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,8 @@ from suts.net_control import network_capabilities_from_json, network_capabilitie
 from suts.shim import codec
 from suts.shim.codec import CodecError
 from tests.mutants.bank import pk_refuses_chash
-from tests.shim.conftest import REFERENCE, ROOT
+from tests.shim.conftest import REFERENCE
+from tests.subprocess_cli import mikeyconf
 
 NO_CHASH = Capabilities("c", frozenset({"PK"}), frozenset({Role.RESPONDER}), takes_chash=False)
 BASE = {"name": "c", "modes": ["PK"], "roles": ["responder"]}
@@ -80,16 +79,9 @@ def test_the_reference_leaves_chash_out_only_for_a_sut_that_takes_none() -> None
 
 
 def run_pk_responder(sut: str, out: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "conformance.cli", "run", "--sut", sut, "--mode", "pk"),
-            *("--role", "responder", "--out", str(out), "--run-id", "run", "--quiet"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
+    done = mikeyconf(
+        *("run", "--sut", sut, "--mode", "pk", "--role", "responder"),
+        *("--out", str(out), "--run-id", "run", "--quiet"),
     )
     results = out / "run" / "results.json"
     assert results.exists(), done.stdout[-3000:] + done.stderr[-3000:]
