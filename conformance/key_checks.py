@@ -19,6 +19,12 @@ The SUT as initiator sends the updates it chooses (Sut.update): the reference re
 takes each, its answer (if any) goes back to the SUT, and the keys are compared. The SUT
 as responder takes the reference initiator's updates: first one with new keys, then one
 without.
+
+An asked update (ASKED) is one the suite asks for (UpdateParams): without new keying
+material, or adding crypto session 3 to the CSB ("If desired, new Crypto Sessions are
+added in the update message", 4.5), with new keying material or without. As responder
+the SUT takes the reference initiator's; as initiator it sends it when its capabilities
+say it can (`update_keeps_keys`, `update_adds_sessions`).
 """
 
 from __future__ import annotations
@@ -46,14 +52,21 @@ from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenc
 from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.csb import Csb
 from mikey.wire import KeyType, PkeCache, SrtpIdEntry
-from suts.base import ExchangeParams, Profile, Role, Sut
+from suts.base import ExchangeParams, Profile, Role, Sut, UpdateParams
 
 TWO_SESSIONS = (SrtpIdEntry(0, 0x0C5B0001, 0), SrtpIdEntry(0, 0x0C5B0002, 0))
 """Two crypto sessions, each with its own SSRC (RFC 3830 6.1.1): CS IDs 1 and 2."""
 
+THREE_SESSIONS = (*TWO_SESSIONS, SrtpIdEntry(0, 0x0C5B0003, 0))
+"""TWO_SESSIONS and the crypto session an update adds (RFC 3830 4.5): CS ID 3."""
+
 TEK = "RFC3830-4.1.3-tek-derivation"
 KEYS = "RFC3830-4.5-update-keying-material"
+ADDS = "RFC3830-4.5-update-new-crypto-sessions"
 CS_ID = "RFC3830-6.1.1-cs-id-index"
+DHHMAC_TGK = ("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing")
+"""DH-HMAC's TGK g^(xi*xr) and its processing by RFC 3830 4 (RFC 4650 3); its updates
+proceed "as described in [2] section 4.5" (RFC 4650 3.1)."""
 
 
 def _psk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
@@ -67,6 +80,11 @@ def _pk_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
 
 def _pk_cached_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
     params = exchange_params(mode="PK", cs_map=TWO_SESSIONS, pke_cache=PkeCache.CACHE_FOR_CSB)
+    return PkReferenceInitiator(profile, params, responder=sut)
+
+
+def _pk_c1_initiator(profile: Profile, sut: Sut) -> ReferenceInitiator:
+    params = exchange_params(mode="PK", cs_map=TWO_SESSIONS, pke_cache=PkeCache.CACHE)
     return PkReferenceInitiator(profile, params, responder=sut)
 
 
@@ -108,6 +126,10 @@ class KeyedMode:
     messages keyed with the cached envelope key (4.5). Needs `envelope_key_cache`."""
     name: str = ""
     """The test parameter's ID (default: the mode)."""
+    keeps: tuple[str, ...] = (KEYS, TEK, CS_ID)
+    """Requirement IDs of an asked update without new keying material."""
+    adds: tuple[str, ...] = (ADDS, TEK, CS_ID)
+    """Requirement IDs of an asked update adding a crypto session."""
 
     def params(self) -> ExchangeParams:
         """What the SUT initiator is asked for: this mode, TWO_SESSIONS."""
@@ -140,6 +162,20 @@ KEYED = (
         (KEYS, "RFC3830-4.5-cached-env-key-update-psk", "RFC3830-6.3-cache-for-csb", TEK, CS_ID),
         PkeCache.CACHE_FOR_CSB,
         "PK-cached",
+        (KEYS, "RFC3830-6.3-cache-for-csb", TEK, CS_ID),
+        (ADDS, "RFC3830-6.3-cache-for-csb", TEK, CS_ID),
+    ),
+    KeyedMode(
+        "PK",
+        _pk_c1_initiator,
+        _psk_update,
+        PkReferenceResponder,
+        (KEYS, "RFC3830-6.3-cache", TEK, CS_ID),
+        (KEYS, "RFC3830-4.5-cached-env-key-update-psk", "RFC3830-6.3-cache", TEK, CS_ID),
+        PkeCache.CACHE,
+        "PK-cached-C1",
+        (KEYS, "RFC3830-6.3-cache", TEK, CS_ID),
+        (ADDS, "RFC3830-6.3-cache", TEK, CS_ID),
     ),
     KeyedMode(
         "DH",
@@ -154,13 +190,15 @@ KEYED = (
         _dhhmac_initiator,
         _dh_update,
         ReferenceDhHmacResponder,
-        ("RFC4650-3.1-update-without-dh", "RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing"),
-        ("RFC4650-3-tgk-dh", "RFC4650-3-tgk-processing"),
+        ("RFC4650-3.1-update-without-dh", *DHHMAC_TGK),
+        DHHMAC_TGK,
+        keeps=DHHMAC_TGK,
+        adds=DHHMAC_TGK,
     ),
 )
 """Every mode with updates: PSK, PK, DH (RFC 3830 4.5), DH-HMAC (RFC 4650 3.1); PK also with
-the envelope key cached for the CSB (C=2, Table 6.3), whose updates are pre-shared key
-messages keyed with it (4.5). RSA-R
+the envelope key cached (C=2 for the CSB, C=1 as a pre-shared key; Table 6.3), whose
+updates are pre-shared key messages keyed with it (4.5). RSA-R
 (RFC 4738 3) and MIKEY-SAKKE (RFC 6509 2.1) define none."""
 
 
@@ -192,10 +230,16 @@ def applicable(keyed: KeyedMode, sut: Sut) -> None:
         not_applicable(f"{caps.name} does not cache PK envelope keys")
 
 
-def same_keys(sut: Sut, role: Role, csb: Csb | None, step: str, evidence: Evidence) -> None:
-    """After `step`, the SUT's keys are the reference's for every crypto session."""
+def same_keys(
+    sut: Sut, role: Role, csb: Csb | None, step: str, evidence: Evidence, sessions: int = 2
+) -> None:
+    """After `step`, the SUT's keys are the reference's for every crypto session of the
+    CSB, which has `sessions` of them."""
     assert csb is not None, f"after {step} the reference side holds no CSB"
-    assert csb.cs_ids() == (1, 2), f"after {step} the CSB has crypto sessions {csb.cs_ids()}"
+    want = tuple(range(1, sessions + 1))
+    assert csb.cs_ids() == want, (
+        f"after {step} the CSB has crypto sessions {csb.cs_ids()}, not {want} (6.1.1)"
+    )
     evidence.note(f"keys after {step}")
     try:
         check_srtp_keys(sut, role, csb.srtp_keys, csb.cs_ids(), evidence)
@@ -221,12 +265,20 @@ def responder_keys_follow_every_step(
         ("an update without new keying material", lambda: keyed.update(ref, False)),
     )
     for step, message in steps:
-        reply = send_to_responder(sut, ref, message(), evidence)
-        assert reply.accepted is not False, f"the SUT refused {step}: {reply.detail}"
-        if reply.message is not None:
-            outcome = ref.take_response(reply.message)
-            assert outcome.accepted, f"the reference rejects the answer to {step}: {outcome.reason}"
-        same_keys(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
+        responder_step(sut, ref, step, message(), evidence)
+
+
+def responder_step(
+    sut: Sut, ref: Any, step: str, message: bytes, evidence: Evidence, sessions: int = 2
+) -> None:
+    """The SUT responder takes `message`, the reference initiator its answer (if any); then
+    the SUT's keys are the reference's for each of the CSB's `sessions` crypto sessions."""
+    reply = send_to_responder(sut, ref, message, evidence)
+    assert reply.accepted is not False, f"the SUT refused {step}: {reply.detail}"
+    if reply.message is not None:
+        outcome = ref.take_response(reply.message)
+        assert outcome.accepted, f"the reference rejects the answer to {step}: {outcome.reason}"
+    same_keys(sut, Role.RESPONDER, ref.peer.csb, step, evidence, sessions)
 
 
 # -- the SUT as initiator ----------------------------------------------------------------
@@ -246,18 +298,126 @@ def initiator_keys_follow_every_step(
     data = initiate(sut, keyed.params(), evidence)
     for n in range(UPDATES + 1):
         step = "the initial exchange" if n == 0 else f"update {n}"
-        reply = ref.take(data)
-        assert reply.outcome.accepted, (
-            f"the reference responder rejects {step}: {reply.outcome.reason}"
-        )
-        answer = reply.message
-        if answer is not None:
-            evidence.to_sut(f"answer to {step}", answer)
-        outcome = sut.complete(answer)
-        assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
-        same_keys(sut, Role.INITIATOR, ref.csb, step, evidence)
+        initiator_step(sut, ref, step, data, evidence)
         if n < UPDATES:
             data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""
+
+
+def initiator_step(
+    sut: Sut, ref: Any, step: str, data: bytes, evidence: Evidence, sessions: int = 2
+) -> None:
+    """The reference responder takes the SUT's `data`, the SUT its answer (if any); then
+    the SUT's keys are the reference's for each of the CSB's `sessions` crypto sessions."""
+    reply = ref.take(data)
+    assert reply.outcome.accepted, f"the reference responder rejects {step}: {reply.outcome.reason}"
+    answer = reply.message
+    if answer is not None:
+        evidence.to_sut(f"answer to {step}", answer)
+    outcome = sut.complete(answer)
+    assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
+    same_keys(sut, Role.INITIATOR, ref.csb, step, evidence, sessions)
+
+
+# -- asked updates: without new keying material, adding a crypto session ----------------
+
+
+@dataclass(frozen=True)
+class AskedUpdate:
+    """An update the suite asks for, of a CSB of TWO_SESSIONS."""
+
+    name: str
+    asked: UpdateParams
+    step: str
+    """What the update is, as the verdicts say it."""
+
+    @property
+    def sessions(self) -> int:
+        """The CSB's crypto sessions after the update (6.1.1)."""
+        return len(self.asked.cs_map) if self.asked.cs_map is not None else len(TWO_SESSIONS)
+
+
+ASKED = (
+    AskedUpdate(
+        "without-new-keys",
+        UpdateParams(new_keys=False),
+        "an update without new keying material",
+    ),
+    AskedUpdate(
+        "adds-a-crypto-session",
+        UpdateParams(cs_map=THREE_SESSIONS),
+        "an update adding crypto session 3, with new keying material",
+    ),
+    AskedUpdate(
+        "adds-a-crypto-session-without-new-keys",
+        UpdateParams(new_keys=False, cs_map=THREE_SESSIONS),
+        "an update adding crypto session 3, without new keying material",
+    ),
+)
+"""The asked updates. The SUT as responder takes only those that add a crypto session:
+test_srtp_keys_match_the_reference_after_every_update already sends it one without new
+keying material."""
+
+
+def asked_cases(role: Role) -> list[Any]:
+    """Test parameters, one per mode of KEYED and asked update for `role`, marked with the
+    mode and the IDs of that kind of update."""
+    asked = ASKED if role is Role.INITIATOR else ASKED[1:]
+    return [
+        pytest.param(
+            keyed,
+            update,
+            id=f"{keyed.name or keyed.mode}-{update.name}",
+            marks=[
+                pytest.mark.mode(keyed.mode),
+                pytest.mark.requirement(
+                    *(keyed.keeps if update.asked.cs_map is None else keyed.adds)
+                ),
+            ],
+        )
+        for keyed in KEYED
+        for update in asked
+    ]
+
+
+def responder_keys_after_an_asked_update(
+    keyed: KeyedMode, update: AskedUpdate, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The reference initiator sets up a CSB of two crypto sessions and sends `update`;
+    after each step the SUT responder's SRTP keys for every crypto session, the added one
+    included, are the reference's (4.5, 4.1.3, 6.1.1)."""
+    applicable(keyed, sut)
+    ref = keyed.initiator(profile, sut)
+    responder_step(sut, ref, "the initial exchange", ref.i_message(), evidence)
+    if update.asked.cs_map is not None:
+        ref.peer.map_crypto_sessions(update.asked.cs_map)
+    message = keyed.update(ref, update.asked.new_keys)
+    responder_step(sut, ref, update.step, message, evidence, update.sessions)
+
+
+def initiator_keys_after_an_asked_update(
+    keyed: KeyedMode, update: AskedUpdate, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The SUT initiator sets up a CSB of two crypto sessions with the reference responder
+    and sends `update` as asked; after each step its SRTP keys for every crypto session,
+    the added one included, are the reference responder's (4.5, 4.1.3, 6.1.1). Asked for no
+    new keying material, it sends none: the reference's TGK stays."""
+    applicable(keyed, sut)
+    caps = sut.capabilities()
+    if update.asked.cs_map is not None and not caps.update_adds_sessions:
+        not_applicable(f"{caps.name} cannot be asked to add crypto sessions in an update")
+    if not update.asked.new_keys and not caps.update_keeps_keys:
+        not_applicable(f"{caps.name} cannot be asked for an update without new keying material")
+    ref = keyed.responder(profile)
+    initiator_step(
+        sut, ref, "the initial exchange", initiate(sut, keyed.params(), evidence), evidence
+    )
+    before = ref.csb.key_data if ref.csb is not None else ()
+    data = evidence.from_sut(update.step, sut.update(update.asked)) or b""
+    initiator_step(sut, ref, update.step, data, evidence, update.sessions)
+    if not update.asked.new_keys:
+        assert ref.csb is not None and ref.csb.key_data == before, (
+            f"asked for {update.step}, the SUT sent new keying material (4.5)"
+        )
 
 
 # -- one exchange, every mode: each crypto session its own keys ---------------------------

@@ -38,7 +38,13 @@ from suts.base import ExchangeParams, Outcome, Profile, Role, SutFailure
 from suts.builtin import BuiltinSut
 from suts.net import MAX_DATAGRAM, MIKEY_PORT
 from suts.net_control import MAX_LINE, network_capabilities_to_json
-from suts.shim.codec import keys_to_json, outcome_to_json, params_from_json, profile_from_json
+from suts.shim.codec import (
+    keys_to_json,
+    outcome_to_json,
+    params_from_json,
+    profile_from_json,
+    update_params_from_json,
+)
 
 Address = tuple[Any, ...]
 POLL = 0.25
@@ -182,7 +188,10 @@ class Device:
         return {}
 
     def op_update(self, request: dict[str, Any]) -> dict[str, Any]:
-        self._send_as_initiator("update (RFC 3830 4.5)", self.sut.update, request["peer"])
+        params = request.get("params")
+        asked = None if params is None else update_params_from_json(params)
+        what = "update (RFC 3830 4.5)"
+        self._send_as_initiator(what, lambda: self.sut.update(asked), request["peer"])
         return {}
 
     def op_complete(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -80,6 +80,13 @@ class Capabilities:
     """The SUT can report the SRTP master key and salt it derived (srtp_keys)."""
     updates: bool = False
     """The SUT can send and take CSB update messages (RFC 3830 4.5)."""
+    update_keeps_keys: bool = False
+    """As initiator it sends, when `update` asks (UpdateParams.new_keys False), an update
+    without new keying material (RFC 3830 4.5; RFC 4650 3.1 b). False: those tests do not
+    apply."""
+    update_adds_sessions: bool = False
+    """As initiator it sends, when `update` asks (UpdateParams.cs_map), an update whose CS ID
+    map adds crypto sessions to the CSB (RFC 3830 4.5). False: those tests do not apply."""
     media: bool = False
     """The SUT sends SRTP media keyed by the CSB it initiated (receive_srtp), or, as
     responder, takes SRTP media keyed by the CSB it responded to (send_srtp): an RTSP
@@ -219,6 +226,21 @@ class ExchangeParams:
 
 
 @dataclass(frozen=True)
+class UpdateParams:
+    """What the suite asks of an update the SUT initiator sends (RFC 3830 4.5); the defaults
+    leave it to the SUT."""
+
+    new_keys: bool = True
+    """It carries new keying material (a new TGK; in DH and DH-HMAC a fresh DHi). False: none
+    ("does not need to contain new keying material", 4.5); asked only with
+    `update_keeps_keys`."""
+    cs_map: tuple[SrtpIdEntry, ...] | None = None
+    """The CS ID map it carries (6.1.1): the CSB's crypto sessions followed by those it adds
+    ("new Crypto Sessions are added in the update message", 4.5). None: the CSB's own;
+    asked only with `update_adds_sessions`."""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a SUT in the responder role answered to one message.
 
@@ -305,8 +327,9 @@ class Sut(ABC):
         of its last established CSB in `role`, when it can export them."""
 
     @abstractmethod
-    def update(self) -> bytes:
-        """As initiator, send an update of the last CSB (RFC 3830 4.5)."""
+    def update(self, params: UpdateParams | None = None) -> bytes:
+        """As initiator, send an update of the last CSB (RFC 3830 4.5), as `params` asks
+        (None: as the SUT chooses)."""
 
     @abstractmethod
     def reset(self) -> None:

@@ -37,6 +37,7 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.builtin_modes import (
     BINDINGS,
@@ -115,6 +116,8 @@ class BuiltinSut(Sut):
             key_types=frozenset(KeyType),
             exports_keys=True,
             updates=True,
+            update_keeps_keys=True,
+            update_adds_sessions=True,
             rand_optional=True,
             rsar_group=True,
             envelope_key_cache=True,
@@ -142,10 +145,14 @@ class BuiltinSut(Sut):
             outcome = initiator.receive(response)
         return Outcome(accepted=outcome.accepted, error=outcome.error, detail=outcome.reason)
 
-    def update(self) -> bytes:
+    def update(self, params: UpdateParams | None = None) -> bytes:
         initiator = self._need(self._initiator, "update() before initiate()")
         with crash_is_failure("update"):
-            return initiator.start_update()
+            if params is None:
+                return initiator.start_update()
+            if params.cs_map is not None:
+                initiator.map_crypto_sessions(params.cs_map)
+            return initiator.start_update(new_keys=params.new_keys)
 
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         with crash_is_failure("respond"):

@@ -26,7 +26,7 @@ from mikey.modes.sakke_common import SakkeSettings
 from mikey.modes.sakke_initiator import SakkeInitiator
 from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys
-from mikey.wire import DataType
+from mikey.wire import DataType, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role
 
 
@@ -44,7 +44,9 @@ class InitiatorMachine(Protocol):
 
     def start(self) -> bytes: ...
 
-    def start_update(self) -> bytes: ...
+    def start_update(self, csb_id: int | None = None, new_keys: bool = True) -> bytes: ...
+
+    def map_crypto_sessions(self, cs_map: tuple[SrtpIdEntry, ...]) -> None: ...
 
     def receive(self, data: bytes) -> modes.Outcome: ...
 

@@ -54,9 +54,16 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.net_control import PROTOCOL, ControlClient, decoded, network_capabilities_from_json
-from suts.shim.codec import keys_from_json, outcome_from_json, params_to_json, profile_to_json
+from suts.shim.codec import (
+    keys_from_json,
+    outcome_from_json,
+    params_to_json,
+    profile_to_json,
+    update_params_to_json,
+)
 
 MIKEY_PORT = 2269
 """IANA's port for MIKEY over UDP and TCP ("mikey")."""
@@ -190,8 +197,9 @@ class NetSut(Sut):
     def initiate(self, params: ExchangeParams) -> bytes:
         return self._have_device_send("initiate", params=params_to_json(params))
 
-    def update(self) -> bytes:
-        return self._have_device_send("update")
+    def update(self, params: UpdateParams | None = None) -> bytes:
+        asked = {} if params is None else {"params": update_params_to_json(params)}
+        return self._have_device_send("update", **asked)
 
     def complete(self, response: bytes | None) -> Outcome:
         control = self._need_control("complete")

@@ -64,6 +64,7 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.rtsp_client import RtspConnection, RtspResponse
 from suts.rtsp_peer import PeerUnavailable, RtspServer, available, start_server
@@ -291,7 +292,7 @@ class RtspSut(Sut):
     def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:
         return None
 
-    def update(self) -> bytes:
+    def update(self, params: UpdateParams | None = None) -> bytes:
         raise SutFailure("re-keying within RTSP is for further study (RFC 4567 4.2)")
 
     def reset(self) -> None:

@@ -66,6 +66,7 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.rtsp_server.session import RtspMikeyServer, Session
 
@@ -320,7 +321,7 @@ class RtspClientSut(Sut):
     def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:
         return None
 
-    def update(self) -> bytes:
+    def update(self, params: UpdateParams | None = None) -> bytes:
         raise SutFailure("re-keying within RTSP is for further study (RFC 4567 4.2)")
 
     def reset(self) -> None:

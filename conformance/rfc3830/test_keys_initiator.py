@@ -13,7 +13,14 @@ import pytest
 
 from conformance import key_checks as checks
 from conformance.evidence import Evidence
-from conformance.key_checks import KeyedMode, SessionMode, cases, session_cases
+from conformance.key_checks import (
+    AskedUpdate,
+    KeyedMode,
+    SessionMode,
+    asked_cases,
+    cases,
+    session_cases,
+)
 from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.role("initiator")]
@@ -35,3 +42,15 @@ def test_each_crypto_session_has_the_reference_keys(
     """One exchange, no update (so also for a SUT without updates), a CSB of two crypto
     sessions: the SUT's SRTP keys of each are the reference's (4.1.3, 6.1.1)."""
     checks.initiator_keys_each_crypto_session(mode, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("keyed", "update"), asked_cases(Role.INITIATOR))
+def test_srtp_keys_match_the_reference_after_an_asked_update(
+    sut: Sut, profile: Profile, evidence: Evidence, keyed: KeyedMode, update: AskedUpdate
+) -> None:
+    """Asked for an update without new keying material, or adding crypto session 3 with new
+    keying material or without (UpdateParams), the SUT sends it and its SRTP keys of every
+    crypto session are the reference's: the old TGK where none came (4.5: "the crypto
+    session continues to use the previously established keying material"), the new
+    crypto session keyed with its own CS ID (4.5, 4.1.3, 6.1.1)."""
+    checks.initiator_keys_after_an_asked_update(keyed, update, sut, profile, evidence)

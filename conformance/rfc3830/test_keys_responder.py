@@ -14,7 +14,14 @@ import pytest
 
 from conformance import key_checks as checks
 from conformance.evidence import Evidence
-from conformance.key_checks import KeyedMode, SessionMode, cases, session_cases
+from conformance.key_checks import (
+    AskedUpdate,
+    KeyedMode,
+    SessionMode,
+    asked_cases,
+    cases,
+    session_cases,
+)
 from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.role("responder")]
@@ -36,3 +43,13 @@ def test_each_crypto_session_has_the_reference_keys(
     """One exchange, no update (so also for a SUT without updates), a CSB of two crypto
     sessions: the SUT's SRTP keys of each are the reference's (4.1.3, 6.1.1)."""
     checks.responder_keys_each_crypto_session(mode, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("keyed", "update"), asked_cases(Role.RESPONDER))
+def test_srtp_keys_match_the_reference_after_an_update_adding_a_crypto_session(
+    sut: Sut, profile: Profile, evidence: Evidence, keyed: KeyedMode, update: AskedUpdate
+) -> None:
+    """The reference initiator adds crypto session 3 in an update, with new keying material
+    or without: the SUT's SRTP keys of the two old crypto sessions and the new one are the
+    reference's ("new Crypto Sessions are added in the update message", 4.5; 4.1.3, 6.1.1)."""
+    checks.responder_keys_after_an_asked_update(keyed, update, sut, profile, evidence)

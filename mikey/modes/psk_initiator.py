@@ -30,7 +30,7 @@ So IDr is sent only after IDi: alone, it would read as IDi.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mikey.crypto import KemacKeys, kemac_encrypt, mac
 from mikey.modes.base import Environment, Outcome, Rejection, TimestampInput
@@ -51,6 +51,7 @@ from mikey.wire import (
     Message,
     Payload,
     Rand,
+    SrtpIdEntry,
     Timestamp,
     Verification,
     decode_message,
@@ -112,6 +113,12 @@ class PskInitiator(TimestampInput):
     def start_update(self, csb_id: int | None = None, new_keys: bool = True) -> bytes:
         """A sealed update I_MESSAGE for an established CSB (4.5); default: the latest CSB."""
         return self.seal(self.compose_update(csb_id, new_keys))
+
+    def map_crypto_sessions(self, cs_map: tuple[SrtpIdEntry, ...]) -> None:
+        """Carry `cs_map` as the CS ID map of the next messages (6.1.1): an update carrying
+        the CSB's crypto sessions followed by new ones adds those to the CSB (4.5: "If
+        desired, new Crypto Sessions are added in the update message")."""
+        self.settings = replace(self.settings, cs_map=tuple(cs_map))
 
     def new_csb_id(self) -> int:
         """A random CSB ID that no CSB of ours uses ("MUST check for collisions", 6.1)."""

@@ -37,6 +37,7 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.gstreamer.process import Worker, WorkerFailure
 
@@ -148,7 +149,7 @@ class GStreamerSut(Sut):
     def respond(self, message: bytes, params: ExchangeParams) -> Reply:
         raise SutFailure("interface misuse: GStreamer plays no responder")
 
-    def update(self) -> bytes:
+    def update(self, params: UpdateParams | None = None) -> bytes:
         raise SutFailure("interface misuse: GStreamer makes no CSB updates")
 
     def srtp_keys(self, role: Role, cs_id: int) -> SrtpKeys | None:

@@ -30,6 +30,7 @@ from suts.base import (
     Role,
     Sut,
     SutFailure,
+    UpdateParams,
 )
 from suts.shim import codec
 from suts.shim.codec import CodecError, JsonObject
@@ -96,8 +97,9 @@ class ShimSut(Sut):
         args = {"role": role.value, "cs_id": cs_id}
         return self._call("srtp_keys", args, lambda r: codec.keys_from_json(r.get("keys")))
 
-    def update(self) -> bytes:
-        return self._call("update", {}, lambda r: codec.unb64(r.get("message"), "message"))
+    def update(self, params: UpdateParams | None = None) -> bytes:
+        args = {} if params is None else {"params": codec.update_params_to_json(params)}
+        return self._call("update", args, lambda r: codec.unb64(r.get("message"), "message"))
 
     def reset(self) -> None:
         if self._process is None or self._deferred is not None:

@@ -43,6 +43,7 @@ from suts.base import (
     Profile,
     Reply,
     Role,
+    UpdateParams,
 )
 
 E = TypeVar("E", bound=IntEnum)
@@ -181,6 +182,31 @@ def cs_entry_from_json(obj: Any, what: str) -> SrtpIdEntry:
     return SrtpIdEntry(*values)
 
 
+def cs_map_to_json(cs_map: tuple[SrtpIdEntry, ...] | None) -> list[JsonObject] | None:
+    if cs_map is None:
+        return None
+    return [{"policy_no": e.policy_no, "ssrc": e.ssrc, "roc": e.roc} for e in cs_map]
+
+
+def cs_map_from_json(obj: Any, what: str) -> tuple[SrtpIdEntry, ...] | None:
+    if obj is None:
+        return None
+    return tuple(cs_entry_from_json(e, f"{what}[]") for e in expect(obj, list, what))
+
+
+def update_params_to_json(params: UpdateParams) -> JsonObject:
+    return {"new_keys": params.new_keys, "cs_map": cs_map_to_json(params.cs_map)}
+
+
+def update_params_from_json(obj: Any) -> UpdateParams:
+    """UpdateParams; a key left out takes suts.base's default (the SUT's own choice)."""
+    body = expect(obj, dict, "params")
+    return UpdateParams(
+        new_keys=expect(body.get("new_keys", True), bool, "params.new_keys"),
+        cs_map=cs_map_from_json(body.get("cs_map"), "params.cs_map"),
+    )
+
+
 def params_to_json(params: ExchangeParams) -> JsonObject:
     cs_map, policies = params.cs_map, params.policies
     return {
@@ -189,9 +215,7 @@ def params_to_json(params: ExchangeParams) -> JsonObject:
         "encr_alg": code(params.encr_alg),
         "mac_alg": code(params.mac_alg),
         "key_type": code(params.key_type),
-        "cs_map": None
-        if cs_map is None
-        else [{"policy_no": e.policy_no, "ssrc": e.ssrc, "roc": e.roc} for e in cs_map],
+        "cs_map": cs_map_to_json(cs_map),
         "policies": None if policies is None else [policy_to_json(sp) for sp in policies],
         "include_ids": params.include_ids,
         "dh_group": code(params.dh_group),
@@ -211,11 +235,7 @@ def params_from_json(obj: Any) -> ExchangeParams:
         encr_alg=code_from(EncrAlg, body.get("encr_alg"), "params.encr_alg"),
         mac_alg=code_from(MacAlg, body.get("mac_alg"), "params.mac_alg"),
         key_type=code_from(KeyType, body.get("key_type"), "params.key_type"),
-        cs_map=None
-        if cs_map is None
-        else tuple(
-            cs_entry_from_json(e, "params.cs_map[]") for e in expect(cs_map, list, "cs_map")
-        ),
+        cs_map=cs_map_from_json(cs_map, "params.cs_map"),
         policies=None
         if policies is None
         else tuple(
@@ -308,6 +328,8 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "key_types": sorted(code(k) for k in caps.key_types),
         "exports_keys": caps.exports_keys,
         "updates": caps.updates,
+        "update_keeps_keys": caps.update_keeps_keys,
+        "update_adds_sessions": caps.update_adds_sessions,
         "provisionable": caps.provisionable,
         "rand_optional": caps.rand_optional,
         "rsar_group": caps.rsar_group,
@@ -362,6 +384,8 @@ def capabilities_from_json(obj: Any) -> Capabilities:
     for key in (
         "exports_keys",
         "updates",
+        "update_keeps_keys",
+        "update_adds_sessions",
         "provisionable",
         "rand_optional",
         "rsar_group",

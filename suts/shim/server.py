@@ -103,7 +103,9 @@ class ShimServer:
         return {"keys": codec.keys_to_json(self._sut().srtp_keys(role, cs_id))}
 
     def op_update(self, args: JsonObject) -> JsonObject:
-        return {"message": codec.b64(self._sut().update())}
+        params = args.get("params")
+        asked = None if params is None else codec.update_params_from_json(params)
+        return {"message": codec.b64(self._sut().update(asked))}
 
     def op_reset(self, args: JsonObject) -> JsonObject:
         self._sut().reset()

@@ -12,7 +12,14 @@ conformance/rfc3830/test_keys_responder.py and test_keys_initiator.py):
 - a DH responder that derives crypto session 2's TEK with crypto session 1's CS ID;
 - a DH-HMAC initiator that keeps its old DH secret xi after a re-keying update;
 - an RSA-R initiator and a MIKEY-SAKKE responder that derive crypto session 2's TEK with
-  crypto session 1's CS ID (test_each_crypto_session_has_the_reference_keys).
+  crypto session 1's CS ID (test_each_crypto_session_has_the_reference_keys);
+- a PK initiator whose pre-shared key update keyed with the cached envelope key sends a new
+  TGK but keeps keying with the old;
+- asked updates (test_srtp_keys_match_the_reference_after_an_asked_update and
+  ..._adding_a_crypto_session): a PSK initiator that keys an update without new keying
+  material with a TGK it never sent, a PSK responder that keeps the old crypto sessions
+  after an update that adds one, and a DH initiator that sends an update adding a crypto
+  session but keeps its own old CS ID map.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Any
 
 from mikey.modes.csb import Csb
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
+from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
@@ -44,6 +52,7 @@ from suts.builtin_modes import Binder
 from tests.mutants.bank import mutant
 
 KEYS = "RFC3830-4.5-update-keying-material"
+ADDS = "RFC3830-4.5-update-new-crypto-sessions"
 
 
 def _sut(profile: Profile, mode: str, binder: Binder, **classes: Any) -> Sut:
@@ -187,3 +196,77 @@ class _SakkeCs1Responder(SakkeResponder):
 def sakke_keys_cs1_id_for_every_session(profile: Profile) -> Sut:
     machine = type("_SakkeCs1Responder", (_SakkeCs1Responder, sakke_binding.responder), {})
     return _sut(profile, "SAKKE", sakke_binding, responder_class=machine)
+
+
+# -- the PK initiator: its cached-key update's TGK not used --------------------------------
+
+
+class _CachedUpdateOldTgk(PkInitiator):
+    def start_psk(
+        self, env_key: bytes, update_of: int | None = None, new_keys: bool = True
+    ) -> bytes:
+        prior = self.csbs.get(update_of) if update_of is not None else None
+        data = super().start_psk(env_key, update_of, new_keys)
+        if prior is not None and self.exchange is not None:
+            self.exchange.csb = replace(self.exchange.csb, key_data=prior.key_data)
+        return data
+
+
+@mutant(KEYS, "PK initiator: its cached-envelope-key update sends a new TGK, keys with the old")
+def pk_keys_own_old_tgk_after_cached_key_update(profile: Profile) -> Sut:
+    machine = type("_CachedUpdateOldTgk", (_CachedUpdateOldTgk, pk_binding.initiator), {})
+    return _sut(profile, "PK", pk_binding, initiator_class=machine)
+
+
+# -- the PSK initiator: a TGK of its own on an update without keying material --------------
+
+
+class _FreshTgkWhenNoneSent(PskInitiator):
+    def compose_update(self, csb_id: int | None = None, new_keys: bool = True) -> Message:
+        msg = super().compose_update(csb_id, new_keys)
+        if not new_keys and self.exchange is not None:
+            fresh = self.settings.new_key_data(self.env.random)
+            self.exchange.csb = replace(self.exchange.csb, key_data=fresh)
+        return msg
+
+
+@mutant(KEYS, "PSK initiator keys an update without keying material with a TGK it never sent")
+def psk_keys_fresh_tgk_on_keyless_update(profile: Profile) -> Sut:
+    machine = type("_FreshTgkWhenNoneSent", (_FreshTgkWhenNoneSent, psk_binding.initiator), {})
+    return _sut(profile, "PSK", psk_binding, initiator_class=machine)
+
+
+# -- crypto sessions an update adds, dropped -----------------------------------------------
+
+
+class _KeepsOldSessions(PskResponder):
+    def establish(self, msg: Message, key_data: tuple[KeyData, ...], prior: Csb | None) -> Csb:
+        csb = super().establish(msg, key_data, prior)
+        if prior is None:
+            return csb
+        old = replace(csb, cs_map=prior.cs_map, cs_count=prior.cs_count)
+        self.csbs[old.csb_id] = self.last_csb = old
+        return old
+
+
+@mutant(ADDS, "PSK responder keeps the old crypto sessions after an update that adds one")
+def psk_keys_update_adds_no_session(profile: Profile) -> Sut:
+    machine = type("_KeepsOldSessions", (_KeepsOldSessions, psk_binding.responder), {})
+    return _sut(profile, "PSK", psk_binding, responder_class=machine)
+
+
+class _SendsNewSessionsKeepsOld(PskInitiator):
+    def compose_update(self, csb_id: int | None = None, new_keys: bool = True) -> Message:
+        prior = self.csb
+        msg = super().compose_update(csb_id, new_keys)
+        if prior is not None and self.exchange is not None:
+            old = replace(self.exchange.csb, cs_map=prior.cs_map, cs_count=prior.cs_count)
+            self.exchange.csb = old
+        return msg
+
+
+@mutant(ADDS, "DH initiator sends an update adding a crypto session, keeps its old CS ID map")
+def dh_keys_own_update_adds_no_session(profile: Profile) -> Sut:
+    base = dh_binding.initiator
+    machine = type("_SendsNewSessionsKeepsOld", (_SendsNewSessionsKeepsOld, base), {})
+    return _sut(profile, "DH", dh_binding, initiator_class=machine)
