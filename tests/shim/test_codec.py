@@ -26,7 +26,16 @@ from mikey.wire.registry import (
     ProtType,
     TsType,
 )
-from suts.base import Capabilities, DecodeResult, ExchangeParams, Outcome, Profile, Reply, Role
+from suts.base import (
+    Capabilities,
+    DecodeResult,
+    ExchangeParams,
+    Outcome,
+    Profile,
+    Reply,
+    Role,
+    UpdateParams,
+)
 from suts.shim import codec
 from suts.shim.codec import CodecError
 from suts.shim.protocol import ErrorKind, ShimError, error_line, read_answer, result_line
@@ -69,6 +78,12 @@ PARAMS = ExchangeParams(
             codec.decoded_from_json,
         ),
         (SrtpKeys(b"k" * 16, b"s" * 14), codec.keys_to_json, codec.keys_from_json),
+        (UpdateParams(), codec.update_params_to_json, codec.update_params_from_json),
+        (
+            UpdateParams(new_keys=False, cs_map=(SrtpIdEntry(0, 7, 0), SrtpIdEntry(1, 8, 2))),
+            codec.update_params_to_json,
+            codec.update_params_from_json,
+        ),
         (
             Capabilities(
                 "x",
@@ -78,6 +93,8 @@ PARAMS = ExchangeParams(
                 rand_optional=True,
                 rsar_group=True,
                 envelope_key_cache=True,
+                update_keeps_keys=True,
+                update_adds_sessions=True,
                 ts_types=frozenset(TsType),
             ),
             codec.capabilities_to_json,
@@ -131,6 +148,8 @@ def test_minimal_capabilities_take_the_interface_defaults() -> None:
             "capabilities.ts_types",
         ),
         ([], codec.keys_from_json, "keys: expected dict"),
+        ({"new_keys": "no"}, codec.update_params_from_json, "params.new_keys"),
+        ({"cs_map": [{"ssrc": 1}]}, codec.update_params_from_json, r"params.cs_map\[\]"),
     ],
 )
 def test_a_bad_form_is_a_codec_error_naming_the_key(obj: Any, from_json: Any, named: str) -> None:
