@@ -17,6 +17,7 @@ import pytest
 from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
 from conformance.dh_exchange import DhFamily
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import send_to_responder
 from conformance.reference_dh import out_of_range, replace_dh
 from mikey.crypto.dh import DhKeyPair
@@ -117,6 +118,10 @@ def rekeying_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) 
     assert dhi.value != first.value, "the update's DHi is the initial exchange's"
     reply = ref.take(data)
     assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    answer = evidence.to_sut("R_MESSAGE", reply.message) if reply.message else None
+    outcome = sut.complete(answer)
+    assert outcome.accepted, f"the SUT rejects the answer to its update: {outcome.detail}"
+    keys_if_exported(sut, Role.INITIATOR, ref.csb, "the re-keying update", evidence)
     return update
 
 
@@ -175,6 +180,7 @@ def an_update_with_dhi_gets_a_fresh_dhr(
     assert found[0].value != first.value, "the update's DHr is the initial exchange's"
     outcome = ref.take_response(answer)
     assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, "the re-keying update", evidence)
 
 
 def an_update_without_dhi_gets_no_dh(
@@ -186,6 +192,8 @@ def an_update_without_dhi_gets_no_dh(
     assert not msg.all(Dh), "DH payloads in the answer to an update without DHi"
     outcome = ref.take_response(answer)
     assert outcome.accepted, f"the reference rejects the update's answer: {outcome.reason}"
+    step = "the update without DHi"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
 
 
 def derived_srtp_keys_match_the_reference(

@@ -248,6 +248,18 @@ def same_keys(
         raise AssertionError(f"after {step}: {reason}") from None
 
 
+def keys_if_exported(sut: Sut, role: Role, csb: Csb | None, step: str, evidence: Evidence) -> None:
+    """Keys, not just acceptance, in a test of something else: where the SUT exports its
+    keys, after `step` they are the reference's (`csb`'s) for every crypto session (4.5,
+    4.1.3, 6.1.1); a SUT that exports none is judged on the rest of the test alone."""
+    caps = sut.capabilities()
+    if not caps.exports_keys:
+        evidence.note(f"keys after {step} not compared: {caps.name} exports none")
+        return
+    assert csb is not None, f"after {step} the reference side holds no CSB"
+    same_keys(sut, role, csb, step, evidence, len(csb.cs_ids()))
+
+
 # -- the SUT as responder ----------------------------------------------------------------
 
 

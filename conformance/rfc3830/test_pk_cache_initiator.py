@@ -13,6 +13,7 @@ import pytest
 
 from conformance.checks import strict_decode
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import initiate
 from conformance.reference_pk import (
     PkReferenceResponder,
@@ -21,7 +22,7 @@ from conformance.reference_pk import (
     pk_params,
 )
 from mikey.wire import Cert, DataType, Pke, PkeCache, Rand, Sign
-from suts.base import Profile, Sut
+from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("PK"), pytest.mark.role("initiator")]
 
@@ -71,6 +72,8 @@ def psk_update_is_taken(sut: Sut, ref: PkReferenceResponder, evidence: Evidence)
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (PSK ver msg)", reply.message))
     assert outcome.accepted, f"the SUT rejects the update's verification message: {outcome.detail}"
+    step = "the update keyed with the cached envelope key"
+    keys_if_exported(sut, Role.INITIATOR, ref.csb, step, evidence)
 
 
 CACHING = [
@@ -115,6 +118,10 @@ def test_update_after_c0_is_not_keyed_with_the_envelope_key(
     )
     reply = ref.take(update)
     assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
+    answer = evidence.to_sut("R_MESSAGE", reply.message) if reply.message else None
+    outcome = sut.complete(answer)
+    assert outcome.accepted, f"the SUT rejects the update's verification message: {outcome.detail}"
+    keys_if_exported(sut, Role.INITIATOR, ref.csb, "the public-key update", evidence)
 
 
 @pytest.mark.requirement("RFC3830-3.2-env-key-cache-lifetime")

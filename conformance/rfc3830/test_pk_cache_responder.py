@@ -15,6 +15,7 @@ import pytest
 
 from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import send_to_responder
 from conformance.reference_pk import (
     PkReferenceInitiator,
@@ -23,7 +24,7 @@ from conformance.reference_pk import (
     pk_params,
 )
 from mikey.wire import DataType, PkeCache, Verification
-from suts.base import Profile, Sut
+from suts.base import Profile, Role, Sut
 
 pytestmark = [pytest.mark.mode("PK"), pytest.mark.role("responder")]
 
@@ -59,6 +60,8 @@ def update_is_taken(sut: Sut, ref: PkReferenceInitiator, evidence: Evidence) -> 
     reply = send_to_responder(sut, ref, update, evidence)
     assert reply.accepted is not False, f"the cached-key update was rejected: {reply.detail}"
     psk_answer_is_valid(ref, reply.message, "update keyed with the cached envelope key")
+    step = "the update keyed with the cached envelope key"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +100,8 @@ def test_a_c1_key_is_a_pre_shared_key_for_a_new_csb(
     reply = send_to_responder(sut, ref, message, evidence)
     assert reply.accepted is not False, f"the C=1 key was refused for a new CSB: {reply.detail}"
     psk_answer_is_valid(ref, reply.message, "new CSB keyed with the C=1 envelope key")
+    step = "a new CSB keyed with the C=1 envelope key"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
 
 
 @pytest.mark.requirement("RFC3830-6.3-no-cache")

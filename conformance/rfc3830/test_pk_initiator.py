@@ -11,6 +11,7 @@ from cryptography import x509
 
 from conformance.checks import check_srtp_keys, strict_decode
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import initiate
 from conformance.reference_pk import PkReferenceResponder, pk_params
 from mikey.wire import Cert, DataType, Kemac, Pke, Rand, Sign, Timestamp
@@ -143,3 +144,7 @@ def test_update_brings_a_new_envelope_key(sut: Sut, profile: Profile, evidence: 
     assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
     same = ref.peer.last_env_key == first_key  # not in the assert: keys stay out of the report
     assert not same, "the update's PKE carries the same envelope key (4.5: a new one)"
+    answer = evidence.to_sut("R_MESSAGE", reply.message) if reply.message else None
+    outcome = sut.complete(answer)
+    assert outcome.accepted, f"the SUT rejects the update's verification message: {outcome.detail}"
+    keys_if_exported(sut, Role.INITIATOR, ref.csb, "the update", evidence)

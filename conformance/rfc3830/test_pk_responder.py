@@ -15,6 +15,7 @@ import pytest
 
 from conformance.checks import check_srtp_keys, expect_rejection
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import send_to_responder
 from conformance.reference_pk import (
     PkReferenceInitiator,
@@ -237,3 +238,4 @@ def test_takes_an_update_with_a_new_envelope_key(
     assert reply.message is not None, "V=1 but the update was not answered"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"the update's verification message is wrong: {outcome.reason}"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, "the update", evidence)

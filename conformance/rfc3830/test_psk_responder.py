@@ -13,6 +13,7 @@ import pytest
 
 from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
 from conformance.evidence import Evidence
+from conformance.key_checks import keys_if_exported
 from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
 from mikey.wire import (
     DataType,
@@ -262,6 +263,7 @@ def test_takes_an_update_of_an_established_csb(
     assert reply.message is not None, "V=1 but the update was not answered"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"the update's verification message is wrong: {outcome.reason}"
+    keys_if_exported(sut, Role.RESPONDER, ref.peer.csb, "the update", evidence)
 
 
 @pytest.mark.requirement("RFC3830-4.5-update")
