@@ -14,7 +14,9 @@ conformance/rfc3830/test_keys_responder.py and test_keys_initiator.py):
 - an RSA-R initiator and a MIKEY-SAKKE responder that derive crypto session 2's TEK with
   crypto session 1's CS ID (test_each_crypto_session_has_the_reference_keys);
 - a PK initiator whose pre-shared key update keyed with the cached envelope key sends a new
-  TGK but keeps keying with the old;
+  TGK but keeps keying with the old, and a PK responder that takes a new CSB keyed with a
+  C=1 envelope key but keeps keying with the PK exchange's CSB
+  (test_a_c1_key_is_a_pre_shared_key_for_a_new_csb);
 - asked updates (test_srtp_keys_match_the_reference_after_an_asked_update and
   ..._adding_a_crypto_session): a PSK initiator that keys an update without new keying
   material with a TGK it never sent, a PSK responder that keeps the old crypto sessions
@@ -33,6 +35,7 @@ from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
+from mikey.modes.responder import Incoming
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.sakke_responder import SakkeResponder
 from mikey.srtp import SrtpKeys, srtp_keys
@@ -216,6 +219,25 @@ class _CachedUpdateOldTgk(PkInitiator):
 def pk_keys_own_old_tgk_after_cached_key_update(profile: Profile) -> Sut:
     machine = type("_CachedUpdateOldTgk", (_CachedUpdateOldTgk, pk_binding.initiator), {})
     return _sut(profile, "PK", pk_binding, initiator_class=machine)
+
+
+# -- the PK responder: a C=1 key's new CSB not the one it keys with ----------------------
+
+
+class _KeysTheOldCsb(PkResponder):
+    def take_cached_key_message(self, incoming: Incoming) -> tuple[bytes | None, str]:
+        prior, known = self.last_csb, set(self.cached_key_responder.csbs)
+        answer = super().take_cached_key_message(incoming)
+        taken = self.last_csb
+        if prior is not None and taken is not None and taken.csb_id not in known:
+            self.last_csb = prior  # a new CSB (not an update): media stays on the old one
+        return answer
+
+
+@mutant("RFC3830-6.3-cache", "PK responder takes a C=1 key's new CSB, keys with the old CSB")
+def pk_keys_old_csb_after_c1_new_csb(profile: Profile) -> Sut:
+    machine = type("_KeysTheOldCsb", (_KeysTheOldCsb, pk_binding.responder), {})
+    return _sut(profile, "PK", pk_binding, responder_class=machine)
 
 
 # -- the PSK initiator: a TGK of its own on an update without keying material --------------
