@@ -257,12 +257,20 @@ def replayed_message_is_refused(
 
 # -- the SUT as initiator ----------------------------------------------------------------
 
-STAMPING = {"PSK": exchange_params(), "PK": pk_params(), "DH": exchange_params(mode="DH")}
-"""The RFC 3830 modes, with what a SUT initiator is asked for in each."""
+STAMPING = {
+    "PSK": exchange_params(),
+    "PK": pk_params(),
+    "DH": exchange_params(mode="DH"),
+    "DH-HMAC": exchange_params(mode="DH-HMAC"),
+    "RSA-R": RSA_R,
+    "SAKKE": params(),
+}
+"""Every mode with T, with what a SUT initiator is asked for in each: RFC 4650 5.3, RFC
+4738 3.5 and RFC 6509 2.2.2 take RFC 3830 5.4's timestamps over."""
 
 
 def stamping_cases() -> list[Any]:
-    """Test parameters, one per RFC 3830 mode, marked with the mode and the clock rule."""
+    """Test parameters, one per mode with T, marked with the mode and the clock rule."""
     rule = pytest.mark.requirement("RFC3830-5.4-loosely-synchronized-clock")
     return [pytest.param(m, id=m, marks=[pytest.mark.mode(m), rule]) for m in STAMPING]
 

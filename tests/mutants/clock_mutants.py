@@ -13,23 +13,43 @@ and must come out inconclusive, naming it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 
 from mikey.modes.base import Environment
-from mikey.ntp import NTP_UNIX_OFFSET
+from mikey.ntp import NTP_TYPES, NTP_UNIX_OFFSET
+from mikey.wire import Timestamp, TsType
 from suts.base import Profile, Sut
 from suts.builtin import BuiltinSut
 from tests.mutants.bank import mutant
 
+EPOCH_SHIFT = NTP_UNIX_OFFSET << 32
+"""The bug, in NTP units: 70 years of seconds, left out when stamping, added when reading."""
+
+
+@dataclass
+class WrongEpochEnvironment(Environment):
+    """Its clock is right (certificates still validate); its NTP arithmetic is not."""
+
+    def timestamp(self, ts_type: TsType = TsType.NTP_UTC) -> Timestamp:
+        t = super().timestamp(ts_type)
+        if t.ts_type not in NTP_TYPES:
+            return t
+        return Timestamp(t.ts_type, (t.value - EPOCH_SHIFT) % (1 << 64))
+
+    def age(self, t: Timestamp) -> float | None:
+        if t.ts_type not in NTP_TYPES:
+            return super().age(t)
+        return super().age(Timestamp(t.ts_type, (t.value + EPOCH_SHIFT) % (1 << 64)))
+
 
 @dataclass
 class WrongEpochSut(BuiltinSut):
-    """The builtin SUT, its clock read as if NTP counted from the Unix epoch."""
+    """The builtin SUT, converting NTP timestamps as if NTP counted from the Unix epoch."""
 
     def environment(self) -> Environment:
         env = super().environment()
-        clock = env.clock
-        return replace(env, clock=lambda: clock() - NTP_UNIX_OFFSET)
+        init = {f.name: getattr(env, f.name) for f in fields(env) if f.init}
+        return WrongEpochEnvironment(**init)
 
 
 @mutant(
