@@ -169,7 +169,8 @@ def test_summary_table_lists_modes_and_verdict_columns() -> None:
     )
     lines = text.splitlines()
     head = lines.index(
-        "mode   pass  fail  inconclusive  unexpected-pass  expected-deviation  not-applicable  error"
+        "mode   pass  fail  inconclusive  unexpected-pass  expected-deviation  not-applicable"
+        "  error"
     )
     assert lines[head + 1].split() == ["codec", "1", "0", "0", "0", "1", "0", "0"]
     assert lines[head + 2].split() == ["DH", "0", "0", "0", "0", "0", "1", "0"]
