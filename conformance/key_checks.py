@@ -30,6 +30,7 @@ say it can (`update_keeps_keys`, `update_adds_sessions`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,6 +51,8 @@ from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
 from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenceResponder
 from conformance.rfc6509.reference import params as sakke_params
+from conformance.vehicle import UPDATES as UPDATE_RULES
+from conformance.vehicle import reference_took, sut_took, vehicle
 from mikey.modes.csb import Csb
 from mikey.wire import KeyType, PkeCache, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role, Sut, UpdateParams
@@ -276,20 +279,28 @@ def responder_keys_follow_every_step(
         ("an update with new keying material", lambda: keyed.update(ref, True)),
         ("an update without new keying material", lambda: keyed.update(ref, False)),
     )
-    for step, message in steps:
-        responder_step(sut, ref, step, message(), evidence)
+    for n, (step, message) in enumerate(steps):
+        responder_step(sut, ref, step, message(), evidence, vehicle(step_rule(keyed, n)))
 
 
 def responder_step(
-    sut: Sut, ref: Any, step: str, message: bytes, evidence: Evidence, sessions: int = 2
+    sut: Sut,
+    ref: Any,
+    step: str,
+    message: bytes,
+    evidence: Evidence,
+    exchange: AbstractContextManager[object],
+    sessions: int = 2,
 ) -> None:
-    """The SUT responder takes `message`, the reference initiator its answer (if any); then
-    the SUT's keys are the reference's for each of the CSB's `sessions` crypto sessions."""
-    reply = send_to_responder(sut, ref, message, evidence)
-    assert reply.accepted is not False, f"the SUT refused {step}: {reply.detail}"
-    if reply.message is not None:
-        outcome = ref.take_response(reply.message)
-        assert outcome.accepted, f"the reference rejects the answer to {step}: {outcome.reason}"
+    """The SUT responder takes `message`, the reference initiator its answer (if any), in
+    `exchange` (a vehicle, or a null context where the exchange is what the test checks);
+    then the SUT's keys are the reference's for each of the CSB's `sessions` crypto
+    sessions."""
+    with exchange:
+        reply = send_to_responder(sut, ref, message, evidence)
+        sut_took(reply, step)
+        if reply.message is not None:
+            reference_took(ref.take_response(reply.message), f"the answer to {step}")
     same_keys(sut, Role.RESPONDER, ref.peer.csb, step, evidence, sessions)
 
 
@@ -297,6 +308,12 @@ def responder_step(
 
 UPDATES = 2
 """How many updates the SUT initiator sends after the initial exchange."""
+
+
+def step_rule(keyed: KeyedMode, step: int) -> str | None:
+    """The precondition of exchange step `step` (0: the initial exchange, the mode's
+    valid-exchange rule; then an update)."""
+    return None if step == 0 else UPDATE_RULES[keyed.mode]
 
 
 def initiator_keys_follow_every_step(
@@ -310,23 +327,31 @@ def initiator_keys_follow_every_step(
     data = initiate(sut, keyed.params(), evidence)
     for n in range(UPDATES + 1):
         step = "the initial exchange" if n == 0 else f"update {n}"
-        initiator_step(sut, ref, step, data, evidence)
+        initiator_step(sut, ref, step, data, evidence, vehicle(step_rule(keyed, n)))
         if n < UPDATES:
             data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""
 
 
 def initiator_step(
-    sut: Sut, ref: Any, step: str, data: bytes, evidence: Evidence, sessions: int = 2
+    sut: Sut,
+    ref: Any,
+    step: str,
+    data: bytes,
+    evidence: Evidence,
+    exchange: AbstractContextManager[object],
+    sessions: int = 2,
 ) -> None:
-    """The reference responder takes the SUT's `data`, the SUT its answer (if any); then
-    the SUT's keys are the reference's for each of the CSB's `sessions` crypto sessions."""
-    reply = ref.take(data)
-    assert reply.outcome.accepted, f"the reference responder rejects {step}: {reply.outcome.reason}"
-    answer = reply.message
-    if answer is not None:
-        evidence.to_sut(f"answer to {step}", answer)
-    outcome = sut.complete(answer)
-    assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
+    """The reference responder takes the SUT's `data`, the SUT its answer (if any), in
+    `exchange` (as in `responder_step`); then the SUT's keys are the reference's for each
+    of the CSB's `sessions` crypto sessions."""
+    with exchange:
+        reply = ref.take(data)
+        reference_took(reply.outcome, step)
+        answer = reply.message
+        if answer is not None:
+            evidence.to_sut(f"answer to {step}", answer)
+        outcome = sut.complete(answer)
+        assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
     same_keys(sut, Role.INITIATOR, ref.csb, step, evidence, sessions)
 
 
@@ -399,11 +424,11 @@ def responder_keys_after_an_asked_update(
     included, are the reference's (4.5, 4.1.3, 6.1.1)."""
     applicable(keyed, sut)
     ref = keyed.initiator(profile, sut)
-    responder_step(sut, ref, "the initial exchange", ref.i_message(), evidence)
+    responder_step(sut, ref, "the initial exchange", ref.i_message(), evidence, vehicle())
     if update.asked.cs_map is not None:
         ref.peer.map_crypto_sessions(update.asked.cs_map)
     message = keyed.update(ref, update.asked.new_keys)
-    responder_step(sut, ref, update.step, message, evidence, update.sessions)
+    responder_step(sut, ref, update.step, message, evidence, nullcontext(), update.sessions)
 
 
 def initiator_keys_after_an_asked_update(
@@ -420,12 +445,11 @@ def initiator_keys_after_an_asked_update(
     if not update.asked.new_keys and not caps.update_keeps_keys:
         not_applicable(f"{caps.name} cannot be asked for an update without new keying material")
     ref = keyed.responder(profile)
-    initiator_step(
-        sut, ref, "the initial exchange", initiate(sut, keyed.params(), evidence), evidence
-    )
+    data = initiate(sut, keyed.params(), evidence)
+    initiator_step(sut, ref, "the initial exchange", data, evidence, vehicle())
     before = ref.csb.key_data if ref.csb is not None else ()
     data = evidence.from_sut(update.step, sut.update(update.asked)) or b""
-    initiator_step(sut, ref, update.step, data, evidence, update.sessions)
+    initiator_step(sut, ref, update.step, data, evidence, nullcontext(), update.sessions)
     if not update.asked.new_keys:
         assert ref.csb is not None and ref.csb.key_data == before, (
             f"asked for {update.step}, the SUT sent new keying material (4.5)"
@@ -539,13 +563,13 @@ def responder_keys_each_crypto_session(
     SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
     exports_keys(sut, mode.mode)
     ref = mode.initiator(profile, sut)
-    reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
-    evidence.from_sut("answer", reply.message)
-    assert reply.accepted is not False, f"the SUT refused a valid I_MESSAGE: {reply.detail}"
-    if mode.answers:
-        assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
-        outcome = ref.take_response(reply.message)
-        assert outcome.accepted, f"the reference rejects the answer: {outcome.reason}"
+    with vehicle():
+        reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
+        evidence.from_sut("answer", reply.message)
+        sut_took(reply, "a valid I_MESSAGE")
+        if mode.answers:
+            assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
+            reference_took(ref.take_response(reply.message), "the answer")
     csb = ref.peer.csb if mode.answers else ref.csb  # SAKKE's reference: its pending CSB
     same_keys(sut, Role.RESPONDER, csb, "the exchange", evidence)
 
@@ -557,12 +581,12 @@ def initiator_keys_each_crypto_session(
     responder: its SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
     exports_keys(sut, mode.mode)
     ref = mode.responder(profile)
-    taken = ref.take(initiate(sut, mode.params, evidence))
-    outcome = getattr(taken, "outcome", taken)
-    assert outcome.accepted, f"the reference responder rejects the I_MESSAGE: {outcome.reason}"
-    if mode.answers:
-        answer = taken.message
-        assert answer is not None, "the reference responder sent no answer"
-        done = sut.complete(evidence.to_sut("answer", answer))
-        assert done.accepted, f"the SUT rejects the reference's answer: {done.detail}"
+    with vehicle():
+        taken = ref.take(initiate(sut, mode.params, evidence))
+        reference_took(getattr(taken, "outcome", taken), "the I_MESSAGE")
+        if mode.answers:
+            answer = taken.message
+            assert answer is not None, "the reference responder sent no answer"
+            done = sut.complete(evidence.to_sut("answer", answer))
+            assert done.accepted, f"the SUT rejects the reference's answer: {done.detail}"
     same_keys(sut, Role.INITIATOR, ref.peer.last_csb, "the exchange", evidence)

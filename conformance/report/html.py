@@ -1,12 +1,12 @@
 """report.html: one self-contained page (inline CSS, no script, no other file).
 
-The header says what was run against what and the exit status; the matrix
-shows modes x requirement sections (the worst verdict of each cell with its
-counts); a table lists every cited requirement with its quoted sentence; a
-section lists the SUT's expected deviations with their reasons (and the
-listed tests that passed); and each test that did not pass shows its reason,
-its evidence (the bytes both ways, hex and decoded) and the one command that
-replays it.
+The header says what was run against what and the exit status; the root causes
+come next (each failing requirement, quoted, with the tests it fails or makes
+inconclusive, most first); the matrix shows modes x requirement sections (the worst
+verdict of each cell with its counts); a table lists every cited requirement with its
+quoted sentence; a section lists the SUT's expected deviations with their reasons (and
+the listed tests that passed); and each test that did not pass shows its reason, its
+evidence (the bytes both ways, hex and decoded) and the one command that replays it.
 Every string from a run is escaped: SUT output can be hostile.
 """
 
@@ -23,6 +23,7 @@ from conformance.report.baseline import Comparison, exit_meaning
 from conformance.report.model import (
     VERDICTS,
     Result,
+    RootCause,
     RunInfo,
     Summary,
     worst,
@@ -43,6 +44,8 @@ $css</style>
 <h1>MIKEY conformance report</h1>
 $header
 $problems
+<h2>Root causes</h2>
+$root_causes
 <h2>Modes x requirement sections</h2>
 $matrix
 <h2>Requirements</h2>
@@ -180,6 +183,29 @@ def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
     return table(["Requirement", "Level", "Text (quoted)", "Verdict", "Tests"], rows)
 
 
+def root_cause_row(cause: RootCause, anchors: dict[str, str]) -> str:
+    quote = f"<q>{esc(cause.text)}</q>" if cause.text else "<em>not in the catalog</em>"
+    tests = [
+        *(f"{test_link(t, anchors)} (fail)" for t in cause.failed),
+        *(f"{test_link(t, anchors)} (inconclusive)" for t in cause.blocked),
+    ]
+    blocks = f"{len(cause.failed)} failed, {len(cause.blocked)} inconclusive"
+    return (
+        f'<tr><td><a href="#req-{esc(cause.id)}"><code>{esc(cause.id)}</code></a></td>'
+        f"<td>{esc(cause.level or '?')}</td><td>{quote}</td>"
+        f'<td class="num">{cause.blocks}<br><small>{blocks}</small></td>'
+        f"<td><details><summary>tests</summary>{'<br>'.join(tests)}</details></td></tr>"
+    )
+
+
+def root_causes_table(summary: Summary, anchors: dict[str, str]) -> str:
+    """The first failing requirement of each test, grouped: the rules to fix, most first."""
+    if not summary.root_causes:
+        return "<p>None: no test failed or was inconclusive.</p>"
+    rows = [root_cause_row(c, anchors) for c in summary.root_causes]
+    return table(["Requirement", "Level", "Text (quoted)", "Tests it blocks", "Tests"], rows)
+
+
 def wrap_hex(hex_text: str) -> str:
     step = 2 * HEX_BYTES_PER_LINE
     return "\n".join(hex_text[i : i + step] for i in range(0, len(hex_text), step))
@@ -217,6 +243,13 @@ def test_detail(result: Result, anchor: str) -> str:
         + "</p>",
         f"<p>Reason:</p><pre>{esc(result.reason or '(none given)')}</pre>",
     ]
+    if result.precondition:
+        req_id = str(result.precondition.get("requirement", ""))
+        checked = ", ".join(map(str, result.precondition.get("checked_by") or [])) or "none"
+        parts.append(
+            f'<p>Inconclusive: its vehicle failed; precondition <a href="#req-{esc(req_id)}">'
+            f"{esc(req_id)}</a>, checked by <code>{esc(checked)}</code>.</p>"
+        )
     if isinstance(exchanges, list) and exchanges:
         parts += [exchange_block(x) for x in exchanges]
     if isinstance(notes, list) and notes:
@@ -227,7 +260,7 @@ def test_detail(result: Result, anchor: str) -> str:
     return "\n".join(parts)
 
 
-DETAILED = ("error", "fail", "unexpected-pass", "expected-deviation")
+DETAILED = ("error", "fail", "unexpected-pass", "inconclusive", "expected-deviation")
 """Verdicts shown with evidence; not-applicable ones carry their reason in the test list."""
 
 
@@ -287,6 +320,7 @@ def render_html(
         css=CSS_PATH.read_text(encoding="utf-8"),
         header=header(run, summary, status, comparison),
         problems=problems_block(problems),
+        root_causes=root_causes_table(summary, anchors),
         matrix=matrix(summary),
         requirements=requirements_table(summary, anchors),
         deviations=deviations_table(run, summary, anchors),
