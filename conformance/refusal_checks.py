@@ -1,0 +1,138 @@
+"""Messages the SUT as responder must refuse, one body per rule over every mode with it.
+
+The reference initiator of each mode (conformance.timing_checks.MODES) builds its
+message, changes it in one way and MACs or signs it anew, so only the rule the change
+breaks tells it from a valid message (conformance/rfc3830/test_refusals_responder.py):
+
+- a data type the responder does not take (RFC 3830 6.1 Table 6.1.a, RFC 4650 4.1, RFC
+  4738 3.9.1, RFC 6509 4.1): the mode's own answer reflected back, and an Error message
+  (data type 5.1.2) -- neither starts an exchange;
+- two SP payloads with one Policy no: "each security policy payload must be given a
+  distinct number" (RFC 3830 6.10), so the second does not name a policy of its own;
+- the NULL MAC over encrypted Key data in a KEMAC (PSK and PK): the NULL MAC "MUST NOT be
+  used unless the underlying protocols can guarantee security" (RFC 3830 4.2.4), and
+  over AES-CM it leaves the encrypted TGK unauthenticated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from conformance.checks import expect_rejection, not_applicable
+from conformance.evidence import Evidence
+from conformance.reference import send_to_responder
+from conformance.timing_checks import MODES, TimedMode
+from mikey.wire import DataType, EncrAlg, ErrorNo, Kemac, MacAlg, Message, SecurityPolicy
+from suts.base import Profile, Sut
+
+
+@dataclass(frozen=True)
+class Refusing:
+    """One mode's responder, as these checks drive it."""
+
+    timed: TimedMode
+    answer_type: DataType
+    """A data type its responder does not take: its own answer's (MIKEY-SAKKE has none,
+    RFC 6509 2.1: another mode's initiating type)."""
+    data_type_rule: str
+
+
+RFC3830_DT = "RFC3830-6.1-data-type"
+ANSWER_TYPES = {
+    "PSK": (DataType.PSK_RESP, RFC3830_DT),
+    "PK": (DataType.PK_RESP, RFC3830_DT),
+    "DH": (DataType.DH_RESP, RFC3830_DT),
+    "DH-HMAC": (DataType.DHHMAC_RESP, "RFC4650-4.1-data-types"),
+    "RSA-R": (DataType.RSA_R_RESP, RFC3830_DT),
+    "SAKKE": (DataType.PSK_INIT, "RFC6509-2.2.2-rfc3830-processing"),
+}
+REFUSING = tuple(Refusing(t, *ANSWER_TYPES[t.mode]) for t in MODES)
+"""Every mode, as a responder."""
+
+DATA_TYPES = ("answer-type", "error-message")
+NULL_MAC_MODES = frozenset({"PSK", "PK"})
+"""The modes whose KEMAC carries encrypted Key data under a MAC the initiator chooses."""
+
+
+def cases(
+    rule: str | None, kinds: tuple[str, ...] = ("",), modes: frozenset[str] | None = None
+) -> list[Any]:
+    """(refusing, kind) parameters, marked with the mode and, when `rule` names an
+    attribute, that requirement ID (else the test's own marks)."""
+    params = []
+    for r in REFUSING:
+        if modes is not None and r.timed.mode not in modes:
+            continue
+        marks = [pytest.mark.mode(r.timed.mode)]
+        if rule is not None:
+            marks.append(pytest.mark.requirement(getattr(r, rule)))
+        for kind in kinds:
+            name = f"{r.timed.mode}-{kind}" if kind else r.timed.mode
+            params.append(pytest.param(r, kind, id=name, marks=marks))
+    return params
+
+
+def _refused(
+    r: Refusing,
+    sut: Sut,
+    profile: Profile,
+    evidence: Evidence,
+    mutate: Any,
+    allowed: frozenset[ErrorNo] | None,
+) -> None:
+    ref = r.timed.reference(profile, 0.0, sut)
+    reply = send_to_responder(sut, ref, ref.forge(mutate), evidence)
+    expect_rejection(reply, evidence, ref.csb_id, allowed)
+
+
+def message_of_another_data_type_is_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence, kind: str
+) -> None:
+    """The mode's initiating message with the data type of an answer (Invalid DT if
+    answered) or of an Error message (any answer but a taken one), sealed anew."""
+    data_type = r.answer_type if kind == "answer-type" else DataType.ERROR
+    evidence.note(f"HDR data type {data_type.name}")
+
+    def retyped(msg: Message) -> Message:
+        return replace(msg, hdr=replace(msg.hdr, data_type=data_type))
+
+    allowed = frozenset({ErrorNo.INVALID_DT}) if kind == "answer-type" else None
+    _refused(r, sut, profile, evidence, retyped, allowed)
+
+
+def two_policies_with_one_number_are_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The message with its SP payload twice (one Policy no, two payloads), sealed anew."""
+    probe = r.timed.reference(profile, 0.0, sut)
+    probe.i_message()
+    if probe.message.first(SecurityPolicy) is None:
+        not_applicable("the reference initiator offers no SP payload in this mode")
+
+    def doubled(msg: Message) -> Message:
+        i = next(i for i, p in enumerate(msg.payloads) if isinstance(p, SecurityPolicy))
+        return replace(msg, payloads=(*msg.payloads[: i + 1], *msg.payloads[i:]))
+
+    allowed = frozenset({ErrorNo.UNSPECIFIED, ErrorNo.INVALID_SP, ErrorNo.INVALID_SPPAR})
+    _refused(r, sut, profile, evidence, doubled, allowed)
+
+
+def null_mac_over_encryption_is_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The KEMAC's MAC alg NULL (no MAC) over AES-CM-128 encrypted Key data (4.2.4)."""
+    if EncrAlg.AES_CM_128 not in sut.capabilities().encr_algs:
+        not_applicable("the SUT does not implement AES-CM-128")
+
+    def unauthenticated(msg: Message) -> Message:
+        payloads = tuple(
+            replace(p, mac_alg=MacAlg.NULL, mac=b"") if isinstance(p, Kemac) else p
+            for p in msg.payloads
+        )
+        return replace(msg, payloads=payloads)
+
+    allowed = frozenset({ErrorNo.INVALID_MAC, ErrorNo.INVALID_EA, ErrorNo.AUTH_FAILURE})
+    _refused(r, sut, profile, evidence, unauthenticated, allowed)

@@ -1,0 +1,42 @@
+"""Messages the SUT as responder must refuse, in every mode that has the rule.
+
+RFC 3830 6.1 (data types), 6.10 (distinct Policy no), 4.2.4 (the NULL MAC); RFC 4650 4.1;
+RFC 6509 2.2.2 (conformance.refusal_checks).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import refusal_checks as checks
+from conformance.evidence import Evidence
+from conformance.refusal_checks import DATA_TYPES, NULL_MAC_MODES, Refusing, cases
+from suts.base import Profile, Sut
+
+pytestmark = [pytest.mark.role("responder")]
+
+
+@pytest.mark.parametrize(("refusing", "kind"), cases("data_type_rule", DATA_TYPES))
+def test_a_message_of_another_data_type_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """An initiating message retyped as an answer or an Error message is not taken."""
+    checks.message_of_another_data_type_is_refused(refusing, sut, profile, evidence, kind)
+
+
+@pytest.mark.requirement("RFC3830-6.10-policy-no-distinct")
+@pytest.mark.parametrize(("refusing", "kind"), cases(None))
+def test_two_sp_payloads_with_one_policy_no_are_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """Two SP payloads sharing a Policy no (6.10) are not taken."""
+    checks.two_policies_with_one_number_are_refused(refusing, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC3830-4.2.4-null-mac-restricted")
+@pytest.mark.parametrize(("refusing", "kind"), cases(None, modes=NULL_MAC_MODES))
+def test_the_null_mac_over_encrypted_key_data_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """A KEMAC with the NULL MAC over AES-CM encrypted Key data is not taken (4.2.4)."""
+    checks.null_mac_over_encryption_is_refused(refusing, sut, profile, evidence)
