@@ -15,8 +15,9 @@ answer (conformance/rfc3830/test_answers_initiator.py holds the tests):
   the KEMAC of DH-HMAC): the responder MACs with the algorithm the Initiator chose in its
   KEMAC (RFC 3830 5.2, RFC 4650 3); a NULL MAC authenticates nothing.
 
-MIKEY-SAKKE has no answer (RFC 6509 2.1). An `Answering` is one mode as these checks
-drive it: the SUT's I_MESSAGE, the reference's answer and how to forge it anew.
+MIKEY-SAKKE has no answer (RFC 6509 2.1): only the Error message check applies to it.
+An `Answering` is one mode as these checks drive it: the SUT's I_MESSAGE, the
+reference's answer and how to forge it anew.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from conformance.reference import (
 )
 from conformance.reference_pk import PkReferenceResponder, pk_params
 from conformance.reference_rsar import RSA_R, RsaRReferenceResponder
+from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.error_message import error_header, error_message
 from mikey.modes.rsar_common import sign_r_message
 from mikey.wire import (
@@ -167,6 +169,22 @@ ANSWERING = (
 CSBS = {"own-csb": 0, "other-csb": 1}
 """Which CSB the Error message names: the I_MESSAGE's, or the next CSB ID."""
 
+INITIATING: dict[str, Callable[[], ExchangeParams]] = {
+    **{a.mode: a.params for a in ANSWERING},
+    "SAKKE": lambda: sakke_params(),
+}
+"""Every mode's exchange parameters: an Error message may answer any I_MESSAGE (RFC 3830
+5.1.2), MIKEY-SAKKE's too, which expects no other answer (RFC 6509 2.1)."""
+
+
+def error_cases() -> list[Any]:
+    """(mode, csb) parameters for every mode, marked with the mode."""
+    return [
+        pytest.param(mode, csb, id=f"{mode}-{csb}", marks=pytest.mark.mode(mode))
+        for mode in INITIATING
+        for csb in CSBS
+    ]
+
 
 def cases(rule: str | None, kinds: tuple[str, ...] = ("",)) -> list[Any]:
     """(answering, kind) parameters for every mode that has `rule` (an attribute naming
@@ -192,11 +210,11 @@ def expect_refused(sut: Sut, evidence: Evidence, what: str, data: bytes) -> None
 
 
 def error_message_establishes_nothing(
-    answering: Answering, sut: Sut, profile: Profile, evidence: Evidence, csb: str
+    mode: str, sut: Sut, profile: Profile, evidence: Evidence, csb: str
 ) -> None:
     """An unauthenticated Error message (Auth failure) with the I_MESSAGE's T, for the
     SUT's CSB or the next CSB ID, is not an answer that establishes the CSB (5.1.2)."""
-    sent = decode_message(initiate(sut, answering.params(), evidence))
+    sent = decode_message(initiate(sut, INITIATING[mode](), evidence))
     hdr = error_header(sent.hdr, None)
     hdr = replace(hdr, csb_id=(hdr.csb_id + CSBS[csb]) & 0xFFFFFFFF)
     t = sent.first(Timestamp)

@@ -19,6 +19,7 @@ from mikey.modes.base import Outcome
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
 from mikey.modes.psk_initiator import Exchange, PskInitiator
 from mikey.modes.rsar_initiator import RsaRInitiator
+from mikey.modes.sakke_initiator import SakkeInitiator
 from mikey.wire import DataType, Kemac, MacAlg, Message, Verification
 from tests.mutants.timing_mutants import register
 
@@ -34,13 +35,21 @@ class _TakesErrorMessages(PskInitiator):
             super().check_response(data, msg, exchange, sent)
 
 
-class _RsaRTakesErrorMessages(RsaRInitiator):
-    """Reports success on any Error message."""
+def _success_on_error_messages(base: type) -> type:
+    """`base` (an initiator whose receive() returns an Outcome) reporting success on any
+    Error message."""
 
-    def receive(self, data: bytes) -> Outcome:
-        if len(data) > 1 and data[1] == DataType.ERROR:
-            return Outcome(True, None, "answered")
-        return super().receive(data)
+    class _TakesErrorMessages(base):  # type: ignore[misc, valid-type]
+        def receive(self, data: bytes) -> Outcome:
+            if len(data) > 1 and data[1] == DataType.ERROR:
+                return Outcome(True, None, "answered")
+            result: Outcome = super().receive(data)
+            return result
+
+    return _TakesErrorMessages
+
+
+_RsaRTakesErrorMessages = _success_on_error_messages(RsaRInitiator)
 
 
 class _IgnoresDataType(PskInitiator):
@@ -95,3 +104,8 @@ for _a in ANSWERING:
     if _a.mode in NULL_MAC and _a.mac_rule is not None:
         register(_a.mode, "initiator_takes_the_null_mac", NULL_MAC[_a.mode], _a.mac_rule,
                  "takes an answer MACed with the NULL MAC, unverified")  # fmt: skip
+
+
+register("SAKKE", "initiator_takes_an_error_message_as_the_answer",
+         _success_on_error_messages(SakkeInitiator),
+         "RFC3830-5.1.2-initiator-takes-error", "reports success on an Error message")  # fmt: skip
