@@ -7,6 +7,9 @@ breaks tells it from a valid message (conformance/rfc3830/test_refusals_responde
 - a data type the responder does not take (RFC 3830 6.1 Table 6.1.a, RFC 4650 4.1, RFC
   4738 3.9.1, RFC 6509 4.1): the mode's own answer reflected back, and an Error message
   (data type 5.1.2) -- neither starts an exchange;
+- a payload the mode's initiating message may not carry (an ERR), a second T, a second
+  RAND: each mode's grammar (RFC 3830 3.1, 3.2, 3.3, RFC 4650 3, RFC 4738 3.1, RFC 6509
+  2.1) has one T, at most one RAND, and no ERR (an Error message's, 5.1.2);
 - two SP payloads with one Policy no: "each security policy payload must be given a
   distinct number" (RFC 3830 6.10), so the second does not name a policy of its own;
 - the NULL MAC over encrypted Key data in a KEMAC (PSK and PK): the NULL MAC "MUST NOT be
@@ -25,7 +28,18 @@ from conformance.checks import expect_rejection, not_applicable
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
 from conformance.timing_checks import MODES, TimedMode
-from mikey.wire import DataType, EncrAlg, ErrorNo, Kemac, MacAlg, Message, SecurityPolicy
+from mikey.wire import (
+    DataType,
+    EncrAlg,
+    Error,
+    ErrorNo,
+    Kemac,
+    MacAlg,
+    Message,
+    Rand,
+    SecurityPolicy,
+    Timestamp,
+)
 from suts.base import Profile, Sut
 
 
@@ -38,21 +52,25 @@ class Refusing:
     """A data type its responder does not take: its own answer's (MIKEY-SAKKE has none,
     RFC 6509 2.1: another mode's initiating type)."""
     data_type_rule: str
+    grammar_rule: str
+    """The requirement ID of the initiating message's payloads."""
 
 
 RFC3830_DT = "RFC3830-6.1-data-type"
+SAKKE_RULE = "RFC6509-2.2.2-rfc3830-processing"
 ANSWER_TYPES = {
-    "PSK": (DataType.PSK_RESP, RFC3830_DT),
-    "PK": (DataType.PK_RESP, RFC3830_DT),
-    "DH": (DataType.DH_RESP, RFC3830_DT),
-    "DH-HMAC": (DataType.DHHMAC_RESP, "RFC4650-4.1-data-types"),
-    "RSA-R": (DataType.RSA_R_RESP, RFC3830_DT),
-    "SAKKE": (DataType.PSK_INIT, "RFC6509-2.2.2-rfc3830-processing"),
+    "PSK": (DataType.PSK_RESP, RFC3830_DT, "RFC3830-3.1-i-message-payloads"),
+    "PK": (DataType.PK_RESP, RFC3830_DT, "RFC3830-3.2-i-message-payloads"),
+    "DH": (DataType.DH_RESP, RFC3830_DT, "RFC3830-3.3-i-message-payloads"),
+    "DH-HMAC": (DataType.DHHMAC_RESP, "RFC4650-4.1-data-types", "RFC4650-3-i-message-payloads"),
+    "RSA-R": (DataType.RSA_R_RESP, RFC3830_DT, "RFC4738-3.1-i-message"),
+    "SAKKE": (DataType.PSK_INIT, SAKKE_RULE, SAKKE_RULE),
 }
 REFUSING = tuple(Refusing(t, *ANSWER_TYPES[t.mode]) for t in MODES)
 """Every mode, as a responder."""
 
 DATA_TYPES = ("answer-type", "error-message")
+GRAMMAR_FAULTS = ("foreign-payload", "second-t", "second-rand")
 NULL_MAC_MODES = frozenset({"PSK", "PK"})
 """The modes whose KEMAC carries encrypted Key data under a MAC the initiator chooses."""
 
@@ -101,6 +119,34 @@ def message_of_another_data_type_is_refused(
 
     allowed = frozenset({ErrorNo.INVALID_DT}) if kind == "answer-type" else None
     _refused(r, sut, profile, evidence, retyped, allowed)
+
+
+def _after_t(msg: Message, *extra: Any) -> Message:
+    """`msg` with `extra` payloads right after its (first) T."""
+    i = next(i for i, p in enumerate(msg.payloads) if isinstance(p, Timestamp))
+    return replace(msg, payloads=(*msg.payloads[: i + 1], *extra, *msg.payloads[i + 1 :]))
+
+
+def _grammar_fault(kind: str) -> Any:
+    def mutate(msg: Message) -> Message:
+        if kind == "foreign-payload":
+            return _after_t(msg, Error(ErrorNo.UNSPECIFIED))
+        if kind == "second-t":
+            return _after_t(msg, msg.first(Timestamp))
+        rand = msg.first(Rand) or Rand(bytes(range(16)))
+        rest = replace(msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, Rand)))
+        return _after_t(rest, rand, rand)
+
+    return mutate
+
+
+def payloads_outside_the_grammar_are_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence, kind: str
+) -> None:
+    """The initiating message with an ERR payload, a second T, or two RANDs, after its T,
+    sealed anew: not the mode's grammar (Unspecified error if answered)."""
+    evidence.note(f"fault: {kind}")
+    _refused(r, sut, profile, evidence, _grammar_fault(kind), frozenset({ErrorNo.UNSPECIFIED}))
 
 
 def two_policies_with_one_number_are_refused(

@@ -1,7 +1,7 @@
 """Messages the SUT as responder must refuse, in every mode that has the rule.
 
-RFC 3830 6.1 (data types), 6.10 (distinct Policy no), 4.2.4 (the NULL MAC); RFC 4650 4.1;
-RFC 6509 2.2.2 (conformance.refusal_checks).
+RFC 3830 6.1 (data types), 3.1-3.3 (grammars), 6.10 (distinct Policy no), 4.2.4 (the NULL
+MAC); RFC 4650 3, 4.1; RFC 4738 3.1; RFC 6509 2.2.2 (conformance.refusal_checks).
 """
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ import pytest
 
 from conformance import refusal_checks as checks
 from conformance.evidence import Evidence
-from conformance.refusal_checks import DATA_TYPES, NULL_MAC_MODES, Refusing, cases
+from conformance.refusal_checks import (
+    DATA_TYPES,
+    GRAMMAR_FAULTS,
+    NULL_MAC_MODES,
+    Refusing,
+    cases,
+)
 from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.role("responder")]
@@ -22,6 +28,14 @@ def test_a_message_of_another_data_type_is_refused(
 ) -> None:
     """An initiating message retyped as an answer or an Error message is not taken."""
     checks.message_of_another_data_type_is_refused(refusing, sut, profile, evidence, kind)
+
+
+@pytest.mark.parametrize(("refusing", "kind"), cases("grammar_rule", GRAMMAR_FAULTS))
+def test_payloads_outside_the_grammar_are_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """An ERR payload, a second T, or a second RAND in the initiating message: refused."""
+    checks.payloads_outside_the_grammar_are_refused(refusing, sut, profile, evidence, kind)
 
 
 @pytest.mark.requirement("RFC3830-6.10-policy-no-distinct")

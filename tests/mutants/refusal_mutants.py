@@ -6,7 +6,8 @@ requirement the test it must fail cites there:
 
 - the data type not checked (test_a_message_of_another_data_type_is_refused);
 - two SP payloads with one Policy no taken (test_two_sp_payloads_with_one_policy_no_are_refused);
-- the NULL MAC taken over encrypted Key data (test_the_null_mac_over_encrypted_key_data_is_refused).
+- the NULL MAC taken over encrypted Key data (test_the_null_mac_over_encrypted_key_data_is_refused);
+- the grammar not checked (test_payloads_outside_the_grammar_are_refused).
 """
 
 from __future__ import annotations
@@ -46,3 +47,13 @@ for _r in REFUSING:
         register(_mode, "responder_takes_the_null_mac_over_encryption",
                  _TakesNullMacOverEncryption, "RFC3830-4.2.4-null-mac-restricted",
                  "takes a KEMAC with the NULL MAC over encrypted Key data")  # fmt: skip
+
+
+class _TakesAnyPayloads(Responder):
+    def check_payloads(self, msg: Message) -> None:
+        return None
+
+
+for _r in REFUSING:
+    register(_r.timed.mode, "responder_takes_any_payloads", _TakesAnyPayloads, _r.grammar_rule,
+             "takes an initiating message with any payloads")  # fmt: skip
