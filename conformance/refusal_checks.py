@@ -10,6 +10,8 @@ breaks tells it from a valid message (conformance/rfc3830/test_refusals_responde
 - a payload the mode's initiating message may not carry (an ERR), a second T, a second
   RAND: each mode's grammar (RFC 3830 3.1, 3.2, 3.3, RFC 4650 3, RFC 4738 3.1, RFC 6509
   2.1) has one T, at most one RAND, and no ERR (an Error message's, 5.1.2);
+- an IDr that names another responder: the message is not for the SUT (RFC 3830 3.1-3.3
+  identify the parties by the ID payloads; Table 6.12 Invalid ID);
 - two SP payloads with one Policy no: "each security policy payload must be given a
   distinct number" (RFC 3830 6.10), so the second does not name a policy of its own;
 - the NULL MAC over encrypted Key data in a KEMAC (PSK and PK): the NULL MAC "MUST NOT be
@@ -33,6 +35,7 @@ from mikey.wire import (
     EncrAlg,
     Error,
     ErrorNo,
+    Id,
     Kemac,
     MacAlg,
     Message,
@@ -54,17 +57,44 @@ class Refusing:
     data_type_rule: str
     grammar_rule: str
     """The requirement ID of the initiating message's payloads."""
+    identity_rule: str | None
+    """The requirement ID of the IDr the initiator sends; None: no ID payloads (SAKKE)."""
 
 
 RFC3830_DT = "RFC3830-6.1-data-type"
 SAKKE_RULE = "RFC6509-2.2.2-rfc3830-processing"
 ANSWER_TYPES = {
-    "PSK": (DataType.PSK_RESP, RFC3830_DT, "RFC3830-3.1-i-message-payloads"),
-    "PK": (DataType.PK_RESP, RFC3830_DT, "RFC3830-3.2-i-message-payloads"),
-    "DH": (DataType.DH_RESP, RFC3830_DT, "RFC3830-3.3-i-message-payloads"),
-    "DH-HMAC": (DataType.DHHMAC_RESP, "RFC4650-4.1-data-types", "RFC4650-3-i-message-payloads"),
-    "RSA-R": (DataType.RSA_R_RESP, RFC3830_DT, "RFC4738-3.1-i-message"),
-    "SAKKE": (DataType.PSK_INIT, SAKKE_RULE, SAKKE_RULE),
+    "PSK": (
+        DataType.PSK_RESP,
+        RFC3830_DT,
+        "RFC3830-3.1-i-message-payloads",
+        "RFC3830-3.1-id-fields",
+    ),
+    "PK": (
+        DataType.PK_RESP,
+        RFC3830_DT,
+        "RFC3830-3.2-i-message-payloads",
+        "RFC3830-3.2-id-fields",
+    ),
+    "DH": (
+        DataType.DH_RESP,
+        RFC3830_DT,
+        "RFC3830-3.3-i-message-payloads",
+        "RFC3830-3.3-id-fields",
+    ),
+    "DH-HMAC": (
+        DataType.DHHMAC_RESP,
+        "RFC4650-4.1-data-types",
+        "RFC4650-3-i-message-payloads",
+        "RFC4650-3-initiator-includes-idr",
+    ),
+    "RSA-R": (
+        DataType.RSA_R_RESP,
+        RFC3830_DT,
+        "RFC4738-3.1-i-message",
+        "RFC3830-3.2-id-fields",
+    ),
+    "SAKKE": (DataType.PSK_INIT, SAKKE_RULE, SAKKE_RULE, None),
 }
 REFUSING = tuple(Refusing(t, *ANSWER_TYPES[t.mode]) for t in MODES)
 """Every mode, as a responder."""
@@ -86,6 +116,8 @@ def cases(
             continue
         marks = [pytest.mark.mode(r.timed.mode)]
         if rule is not None:
+            if getattr(r, rule) is None:
+                continue
             marks.append(pytest.mark.requirement(getattr(r, rule)))
         for kind in kinds:
             name = f"{r.timed.mode}-{kind}" if kind else r.timed.mode
@@ -147,6 +179,27 @@ def payloads_outside_the_grammar_are_refused(
     sealed anew: not the mode's grammar (Unspecified error if answered)."""
     evidence.note(f"fault: {kind}")
     _refused(r, sut, profile, evidence, _grammar_fault(kind), frozenset({ErrorNo.UNSPECIFIED}))
+
+
+OTHER_RESPONDER = b"sip:mallory@mikey.test"
+
+
+def another_responder(msg: Message) -> Message:
+    """`msg` with its IDr (the last ID payload, RFC 3830 3.1-3.3, RFC 4650 3) naming
+    OTHER_RESPONDER."""
+    last = max(i for i, p in enumerate(msg.payloads) if isinstance(p, Id))
+    idr = replace(msg.payloads[last], data=OTHER_RESPONDER)
+    return replace(msg, payloads=(*msg.payloads[:last], idr, *msg.payloads[last + 1 :]))
+
+
+def message_for_another_responder_is_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The initiating message with an IDr that is not the SUT's identity (the profile's
+    id_responder), sealed anew: not for the SUT (Invalid ID if answered, Table 6.12)."""
+    evidence.note(f"IDr {OTHER_RESPONDER.decode()}, the SUT is {profile.id_responder.data!r}")
+    allowed = frozenset({ErrorNo.INVALID_ID, ErrorNo.AUTH_FAILURE})
+    _refused(r, sut, profile, evidence, another_responder, allowed)
 
 
 def two_policies_with_one_number_are_refused(

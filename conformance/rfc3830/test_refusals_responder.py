@@ -38,6 +38,14 @@ def test_payloads_outside_the_grammar_are_refused(
     checks.payloads_outside_the_grammar_are_refused(refusing, sut, profile, evidence, kind)
 
 
+@pytest.mark.parametrize(("refusing", "kind"), cases("identity_rule"))
+def test_a_message_for_another_responder_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """An initiating message whose IDr names another party is refused (Invalid ID)."""
+    checks.message_for_another_responder_is_refused(refusing, sut, profile, evidence)
+
+
 @pytest.mark.requirement("RFC3830-6.10-policy-no-distinct")
 @pytest.mark.parametrize(("refusing", "kind"), cases(None))
 def test_two_sp_payloads_with_one_policy_no_are_refused(
