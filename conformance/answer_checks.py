@@ -11,6 +11,8 @@ answer (conformance/rfc3830/test_answers_initiator.py holds the tests):
   type names the message (RFC 3830 6.1 Table 6.1.a, RFC 4650 4.1, RFC 4738 3.9.1);
 - the answer with a second T payload: each answer's grammar has exactly one T (RFC 3830
   3.1, 3.2, 3.3, RFC 4650 3, RFC 4738 3.1);
+- the answer with an IDr naming another party than the one the SUT addressed (the ID
+  payloads identify the parties, RFC 3830 3.1-3.3, RFC 4650 3);
 - the answer MACed with the NULL MAC, where a MAC authenticates it (the V of PSK and PK,
   the KEMAC of DH-HMAC): the responder MACs with the algorithm the Initiator chose in its
   KEMAC (RFC 3830 5.2, RFC 4650 3); a NULL MAC authenticates nothing.
@@ -44,6 +46,7 @@ from mikey.modes.rsar_common import sign_r_message
 from mikey.wire import (
     DataType,
     ErrorNo,
+    Id,
     Kemac,
     MacAlg,
     Message,
@@ -127,6 +130,8 @@ class Answering:
     data_type_rule: str = "RFC3830-6.1-data-type"
     mac_rule: str | None = None
     """The requirement ID of the answer's MAC; None: the answer is signed, not MACed."""
+    identity_rule: str | None = None
+    """The requirement ID of the answer's IDr; None: not checked here."""
 
 
 ANSWERING = (
@@ -137,6 +142,7 @@ ANSWERING = (
         DataType.PSK_INIT,
         "RFC3830-3.1-r-message-payloads",
         mac_rule="RFC3830-5.2-verification-mac",
+        identity_rule="RFC3830-3.1-id-fields",
     ),
     Answering(
         "PK",
@@ -145,6 +151,7 @@ ANSWERING = (
         DataType.PK_INIT,
         "RFC3830-3.2-r-message-payloads",
         mac_rule="RFC3830-5.2-verification-mac",
+        identity_rule="RFC3830-3.2-id-fields",
     ),
     Answering(
         "DH",
@@ -152,6 +159,7 @@ ANSWERING = (
         _dh_family(DH_METHOD),
         DataType.DH_INIT,
         "RFC3830-3.3-r-message-payloads",
+        identity_rule="RFC3830-3.3-id-fields",
     ),
     Answering(
         "DH-HMAC",
@@ -161,6 +169,7 @@ ANSWERING = (
         "RFC4650-3-r-message-payloads",
         data_type_rule="RFC4650-4.1-data-types",
         mac_rule="RFC4650-3-hmac-in-kemac",
+        identity_rule="RFC4650-3-idr-in-r-message",
     ),
     Answering("RSA-R", lambda: RSA_R, _rsar, DataType.RSA_R_INIT, "RFC4738-3.1-r-message"),
 )
@@ -248,6 +257,27 @@ def answer_with_a_second_timestamp_is_refused(
         return replace(msg, payloads=(*msg.payloads[: i + 1], *msg.payloads[i:]))
 
     expect_refused(sut, evidence, "the answer with two T payloads", forge(doubled))
+
+
+OTHER_RESPONDER = b"sip:mallory@mikey.test"
+
+
+def another_responder(msg: Message) -> Message:
+    """The answer with its IDr (its first ID payload: RFC 3830 3.1-3.3, RFC 4650 3)
+    naming OTHER_RESPONDER."""
+    first = next(i for i, p in enumerate(msg.payloads) if isinstance(p, Id))
+    idr = replace(msg.payloads[first], data=OTHER_RESPONDER)
+    return replace(msg, payloads=(*msg.payloads[:first], idr, *msg.payloads[first + 1 :]))
+
+
+def answer_from_another_responder_is_refused(
+    answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The answer with an IDr that is not the responder the SUT addressed, sealed anew."""
+    _, forge = answering.responder(profile)(sut, evidence)
+    expect_refused(
+        sut, evidence, f"the answer from {OTHER_RESPONDER.decode()}", forge(another_responder)
+    )
 
 
 def null_mac(msg: Message) -> Message:

@@ -41,6 +41,14 @@ def test_an_answer_with_two_timestamps_is_refused(
     checks.answer_with_a_second_timestamp_is_refused(answering, sut, profile, evidence)
 
 
+@pytest.mark.parametrize(("answering", "kind"), cases("identity_rule"))
+def test_an_answer_from_another_responder_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, answering: Answering, kind: str
+) -> None:
+    """The answer with an IDr naming another party, sealed anew, is refused."""
+    checks.answer_from_another_responder_is_refused(answering, sut, profile, evidence)
+
+
 @pytest.mark.parametrize(("answering", "kind"), cases("mac_rule"))
 def test_an_answer_with_the_null_mac_is_refused(
     sut: Sut, profile: Profile, evidence: Evidence, answering: Answering, kind: str

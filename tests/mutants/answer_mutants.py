@@ -8,10 +8,14 @@ under the requirement the test it must fail cites there:
   (test_an_error_message_establishes_no_csb);
 - the answer's data type not checked (test_an_answer_with_an_initiating_data_type_is_refused);
 - the answer's grammar not checked (test_an_answer_with_two_timestamps_is_refused);
+- the answer's IDr not checked (test_an_answer_from_another_responder_is_refused);
 - an answer with the NULL MAC taken unverified (test_an_answer_with_the_null_mac_is_refused).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
 
 from conformance.answer_checks import ANSWERING
 from mikey.crypto import KemacKeys
@@ -20,7 +24,7 @@ from mikey.modes.dhhmac_initiator import DhHmacInitiator
 from mikey.modes.psk_initiator import Exchange, PskInitiator
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.sakke_initiator import SakkeInitiator
-from mikey.wire import DataType, Kemac, MacAlg, Message, Verification
+from mikey.wire import DataType, Id, Kemac, MacAlg, Message, Verification
 from tests.mutants.timing_mutants import register
 
 
@@ -86,6 +90,25 @@ class _TakesNullKemacMac(DhHmacInitiator):
             super().verify_mac(data, msg, sent, keys)
 
 
+class _IgnoresAnswerIdr(PskInitiator):
+    """Reads the answer's IDr (its first ID payload) as the configured one: in its
+    identity check, and in the DH method's certificate check, which binds CERTr to IDr."""
+
+    def _configured_idr(self, msg: Message) -> Message:
+        ids = [i for i, p in enumerate(msg.payloads) if isinstance(p, Id)]
+        if not ids or self.settings.id_r is None:
+            return msg
+        payloads = list(msg.payloads)
+        payloads[ids[0]] = self.settings.id_r
+        return replace(msg, payloads=tuple(payloads))
+
+    def check_identity(self, msg: Message) -> None:
+        super().check_identity(self._configured_idr(msg))
+
+    def check_certificate(self, msg: Message) -> Any:
+        return super().check_certificate(self._configured_idr(msg))  # type: ignore[misc]
+
+
 NULL_MAC = {"PSK": _TakesNullV, "PK": _TakesNullV, "DH-HMAC": _TakesNullKemacMac}
 """The modes whose answer is MACed, and the breakage that takes it with the NULL MAC."""
 
@@ -101,6 +124,9 @@ for _a in ANSWERING:
     register(_a.mode, "initiator_ignores_the_answer_grammar",
              _RsaRIgnoresGrammar if _rsar else _IgnoresGrammar, _a.payload_rule,
              "takes an answer with any payloads")  # fmt: skip
+    if _a.identity_rule is not None:
+        register(_a.mode, "initiator_ignores_the_answer_idr", _IgnoresAnswerIdr,
+                 _a.identity_rule, "takes an answer whose IDr names another party")  # fmt: skip
     if _a.mode in NULL_MAC and _a.mac_rule is not None:
         register(_a.mode, "initiator_takes_the_null_mac", NULL_MAC[_a.mode], _a.mac_rule,
                  "takes an answer MACed with the NULL MAC, unverified")  # fmt: skip
