@@ -90,12 +90,7 @@ class Measurement:
 def measure(run_options: Sequence[str] = ()) -> Measurement:
     """Run `mikeyconf run` against MeasuredSut under coverage; `run_options` select
     tests (e.g. --mode PSK)."""
-    points = decisions()
-    cov = coverage.Coverage(
-        data_file=None,
-        include=[str(ROOT / p / "*.py") for p in PACKAGES],
-        config_file=False,
-    )
+    cov = new_coverage()
     with tempfile.TemporaryDirectory() as out:
         argv = ["run", "--sut", f"{__name__}:MeasuredSut", "--out", out, "--run-id", "run"]
         cov.start()
@@ -104,12 +99,24 @@ def measure(run_options: Sequence[str] = ()) -> Measurement:
             status = cli.main([*argv, "--quiet", *run_options])
         finally:
             cov.stop()
-    data = cov.get_data()
-    lines: dict[str, dict[int, set[str]]] = {}
-    for path in {d.path for d in points}:
-        lines[path] = {
-            n: set(ctx) for n, ctx in data.contexts_by_lineno(str(ROOT / path)).items()
-        }
-    by_sut = {d.id for d in points if SUT in lines[d.path].get(d.line, set())}
-    by_peer = {d.id for d in points if PEER in lines[d.path].get(d.line, set())} - by_sut
+    points = decisions()
+    by_sut, by_peer = taken(cov, points)
     return Measurement(points, by_sut, by_peer, status)
+
+
+def new_coverage() -> coverage.Coverage:
+    """A coverage.py measurement of mikey/modes/ and mikey/wire/ only, kept in memory."""
+    include = [str(ROOT / p / "*.py") for p in PACKAGES]
+    return coverage.Coverage(data_file=None, include=include, config_file=False)
+
+
+def taken(cov: coverage.Coverage, points: list[Decision]) -> tuple[set[str], set[str]]:
+    """The IDs of the decisions whose line ran in the SUT's context, and of those whose
+    line ran only in the peer's."""
+    data = cov.get_data()
+    contexts: dict[str, dict[int, list[str]]] = {
+        path: data.contexts_by_lineno(str(ROOT / path)) for path in {d.path for d in points}
+    }
+    by_sut = {d.id for d in points if SUT in contexts[d.path].get(d.line, [])}
+    by_peer = {d.id for d in points if PEER in contexts[d.path].get(d.line, [])} - by_sut
+    return by_sut, by_peer

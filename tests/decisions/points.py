@@ -42,9 +42,12 @@ def _error_detail(node: ast.expr | None) -> tuple[str, str]:
     """(kind, detail) for the error argument of a Rejection or a refused Outcome."""
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return "discard", "silent"
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id == "ErrorNo":
-            return "error", node.attr
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "ErrorNo"
+    ):
+        return "error", node.attr
     return "error", "dynamic"
 
 
@@ -91,8 +94,7 @@ def _decode_detail(call: ast.Call) -> str:
     field = _kwarg(call, "field")
     if isinstance(field, ast.Constant) and isinstance(field.value, str):
         return re.sub(r"[^A-Za-z0-9]+", "-", field.value).strip("-")
-    if field is not None:  # the field is the caller's: a generic check of the Reader
-        return _words(call.args[0] if call.args else None)
+    # No field, or the caller's (a generic check of the Reader): the check's own words.
     return _words(call.args[0] if call.args else None)
 
 
