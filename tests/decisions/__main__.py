@@ -4,7 +4,8 @@ Runs the conformance suite against the builtin SUT under coverage.py (tests/deci
 measure.py), prints the figures and every decision the SUT never took, with its reason
 from tests/decisions/unexercised.json, and exits 1 when one has no reason, when a listed
 one is taken after all or no longer exists, or when the conformance run did not pass.
-RUN OPTIONS go to `mikeyconf run` (e.g. --mode PSK --role initiator). docs/decisions.md.
+RUN OPTIONS go to `mikeyconf run` (e.g. --mode PSK --role initiator); docs/design.md
+"Rejection-path coverage".
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Issue 14 part 2: every rejection decision of the reference is taken by the SUT in some
-conformance test, or tests/decisions/unexercised.json says why not (docs/decisions.md)."""
+conformance test, or tests/decisions/unexercised.json says why not (docs/design.md
+"Rejection-path coverage")."""
 
 from __future__ import annotations
 
