@@ -40,13 +40,13 @@ from conformance.reference import (
 )
 from conformance.reference_pk import PkReferenceResponder, pk_params
 from conformance.reference_rsar import RSA_R, RsaRReferenceResponder
+from conformance.refusal_checks import OTHER_RESPONDER, with_id_data
 from conformance.rfc6509.reference import params as sakke_params
 from mikey.modes.error_message import error_header, error_message
 from mikey.modes.rsar_common import sign_r_message
 from mikey.wire import (
     DataType,
     ErrorNo,
-    Id,
     Kemac,
     MacAlg,
     Message,
@@ -259,15 +259,10 @@ def answer_with_a_second_timestamp_is_refused(
     expect_refused(sut, evidence, "the answer with two T payloads", forge(doubled))
 
 
-OTHER_RESPONDER = b"sip:mallory@mikey.test"
-
-
 def another_responder(msg: Message) -> Message:
-    """The answer with its IDr (its first ID payload: RFC 3830 3.1-3.3, RFC 4650 3)
-    naming OTHER_RESPONDER."""
-    first = next(i for i, p in enumerate(msg.payloads) if isinstance(p, Id))
-    idr = replace(msg.payloads[first], data=OTHER_RESPONDER)
-    return replace(msg, payloads=(*msg.payloads[:first], idr, *msg.payloads[first + 1 :]))
+    """An answer whose IDr (its first ID payload: RFC 3830 3.1-3.3, RFC 4650 3) names
+    OTHER_RESPONDER."""
+    return with_id_data(msg, 0)
 
 
 def answer_from_another_responder_is_refused(

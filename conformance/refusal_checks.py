@@ -182,14 +182,22 @@ def payloads_outside_the_grammar_are_refused(
 
 
 OTHER_RESPONDER = b"sip:mallory@mikey.test"
+"""An identity that is neither party's."""
+
+
+def with_id_data(msg: Message, which: int, data: bytes = OTHER_RESPONDER) -> Message:
+    """`msg` with its `which`-th ID payload (0 the first, -1 the last) carrying `data`."""
+    at = [i for i, p in enumerate(msg.payloads) if isinstance(p, Id)][which]
+    old = msg.payloads[at]
+    assert isinstance(old, Id)
+    new = replace(old, data=data)
+    return replace(msg, payloads=(*msg.payloads[:at], new, *msg.payloads[at + 1 :]))
 
 
 def another_responder(msg: Message) -> Message:
-    """`msg` with its IDr (the last ID payload, RFC 3830 3.1-3.3, RFC 4650 3) naming
-    OTHER_RESPONDER."""
-    last = max(i for i, p in enumerate(msg.payloads) if isinstance(p, Id))
-    idr = replace(msg.payloads[last], data=OTHER_RESPONDER)
-    return replace(msg, payloads=(*msg.payloads[:last], idr, *msg.payloads[last + 1 :]))
+    """An initiating message whose IDr (its last ID payload, RFC 3830 3.1-3.3, RFC 4650
+    3) names OTHER_RESPONDER."""
+    return with_id_data(msg, -1)
 
 
 def message_for_another_responder_is_refused(
