@@ -12,6 +12,7 @@ breaks tells it from a valid message (conformance/rfc3830/test_refusals_responde
   2.1) has one T, at most one RAND, and no ERR (an Error message's, 5.1.2);
 - an IDr that names another responder: the message is not for the SUT (RFC 3830 3.1-3.3
   identify the parties by the ID payloads; Table 6.12 Invalid ID);
+- an initial message of the DH family without DHi (RFC 3830 3.3, RFC 4650 3);
 - two SP payloads with one Policy no: "each security policy payload must be given a
   distinct number" (RFC 3830 6.10), so the second does not name a policy of its own;
 - the NULL MAC over encrypted Key data in a KEMAC (PSK and PK): the NULL MAC "MUST NOT be
@@ -32,6 +33,7 @@ from conformance.reference import send_to_responder
 from conformance.timing_checks import MODES, TimedMode
 from mikey.wire import (
     DataType,
+    Dh,
     EncrAlg,
     Error,
     ErrorNo,
@@ -102,6 +104,8 @@ REFUSING = tuple(Refusing(t, *ANSWER_TYPES[t.mode]) for t in MODES)
 DATA_TYPES = ("answer-type", "error-message")
 GRAMMAR_FAULTS = ("foreign-payload", "second-t", "second-rand")
 NULL_MAC_MODES = frozenset({"PSK", "PK"})
+DH_MODES = frozenset({"DH", "DH-HMAC"})
+"""The DH family: an initial message carries DHi (RFC 3830 3.3, RFC 4650 3)."""
 """The modes whose KEMAC carries encrypted Key data under a MAC the initiator chooses."""
 
 
@@ -208,6 +212,19 @@ def message_for_another_responder_is_refused(
     evidence.note(f"IDr {OTHER_RESPONDER.decode()}, the SUT is {profile.id_responder.data!r}")
     allowed = frozenset({ErrorNo.INVALID_ID, ErrorNo.AUTH_FAILURE})
     _refused(r, sut, profile, evidence, another_responder, allowed)
+
+
+def initial_message_without_dhi_is_refused(
+    r: Refusing, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An initial message of the DH family without its DHi, sealed anew: no TGK can be
+    agreed (RFC 3830 3.3, RFC 4650 3), refused."""
+
+    def without_dhi(msg: Message) -> Message:
+        return replace(msg, payloads=tuple(p for p in msg.payloads if not isinstance(p, Dh)))
+
+    allowed = frozenset({ErrorNo.UNSPECIFIED, ErrorNo.INVALID_DH})
+    _refused(r, sut, profile, evidence, without_dhi, allowed)
 
 
 def two_policies_with_one_number_are_refused(

@@ -12,6 +12,7 @@ from conformance import refusal_checks as checks
 from conformance.evidence import Evidence
 from conformance.refusal_checks import (
     DATA_TYPES,
+    DH_MODES,
     GRAMMAR_FAULTS,
     NULL_MAC_MODES,
     Refusing,
@@ -44,6 +45,14 @@ def test_a_message_for_another_responder_is_refused(
 ) -> None:
     """An initiating message whose IDr names another party is refused (Invalid ID)."""
     checks.message_for_another_responder_is_refused(refusing, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("refusing", "kind"), cases("grammar_rule", modes=DH_MODES))
+def test_an_initial_message_without_dhi_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, refusing: Refusing, kind: str
+) -> None:
+    """An initial DH or DH-HMAC message without DHi is not taken (3.3; RFC 4650 3)."""
+    checks.initial_message_without_dhi_is_refused(refusing, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC3830-6.10-policy-no-distinct")
