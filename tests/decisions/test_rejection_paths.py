@@ -61,7 +61,7 @@ def test_the_reasons_file_is_well_formed() -> None:
 
 
 def test_every_decision_is_taken_by_the_sut_or_has_a_reason(tmp_path: Path) -> None:
-    """The whole builtin run under coverage (about 15 s on an idle core), as
+    """The whole builtin run under coverage (about 22 s of CPU), as
     `python -m tests.decisions` runs it."""
     out = tmp_path / "decisions.json"
     done = subprocess.run(
