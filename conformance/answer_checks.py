@@ -13,6 +13,7 @@ answer (conformance/rfc3830/test_answers_initiator.py holds the tests):
   3.1, 3.2, 3.3, RFC 4650 3, RFC 4738 3.1);
 - the answer with an IDr naming another party than the one the SUT addressed (the ID
   payloads identify the parties, RFC 3830 3.1-3.3, RFC 4650 3);
+- a verification message to an I_MESSAGE sent with V = 0 (RFC 3830 6.1, 5.4);
 - the answer MACed with the NULL MAC, where a MAC authenticates it (the V of PSK and PK,
   the KEMAC of DH-HMAC): the responder MACs with the algorithm the Initiator chose in its
   KEMAC (RFC 3830 5.2, RFC 4650 3); a NULL MAC authenticates nothing.
@@ -272,6 +273,31 @@ def answer_from_another_responder_is_refused(
     _, forge = answering.responder(profile)(sut, evidence)
     expect_refused(
         sut, evidence, f"the answer from {OTHER_RESPONDER.decode()}", forge(another_responder)
+    )
+
+
+V0_MODES: dict[str, tuple[Callable[..., ExchangeParams], Callable[[Profile], Any]]] = {
+    "PSK": (exchange_params, ReferenceResponder),
+    "PK": (pk_params, PkReferenceResponder),
+}
+"""The modes whose V flag asks for the verification message or not (RFC 3830 3.1, 3.2)."""
+
+
+def verification_for_v0_is_refused(
+    mode: str, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """A valid verification message answering an I_MESSAGE the SUT sent with V = 0 (no
+    verification message expected, 6.1): it answers no message that asked for one, and
+    "servers that assume the role of MIKEY Initiators [...] will refuse all incoming
+    messages that are not a response to a message previously sent" (5.4)."""
+    params, responder = V0_MODES[mode]
+    ref = responder(profile)
+    reply = ref.take(initiate(sut, params(v=False), evidence))
+    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
+    peer = ref.peer
+    forged = peer.reseal_verification(peer.compose_response(peer.last_message))
+    expect_refused(
+        sut, evidence, "a verification message the I_MESSAGE (V=0) did not ask for", forged
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from conformance import answer_checks as checks
-from conformance.answer_checks import Answering, cases, error_cases
+from conformance.answer_checks import V0_MODES, Answering, cases, error_cases
 from conformance.evidence import Evidence
 from suts.base import Profile, Sut
 
@@ -55,3 +55,12 @@ def test_an_answer_with_the_null_mac_is_refused(
 ) -> None:
     """The answer MACed with the NULL MAC, not the KEMAC's algorithm, is refused (5.2)."""
     checks.answer_with_the_null_mac_is_refused(answering, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC3830-6.1-v-flag")
+@pytest.mark.parametrize("mode", [pytest.param(m, marks=pytest.mark.mode(m)) for m in V0_MODES])
+def test_a_verification_message_for_v0_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, mode: str
+) -> None:
+    """A verification message answering an I_MESSAGE sent with V = 0 is refused (6.1)."""
+    checks.verification_for_v0_is_refused(mode, sut, profile, evidence)

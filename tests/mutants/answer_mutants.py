@@ -8,6 +8,8 @@ under the requirement the test it must fail cites there:
   (test_an_error_message_establishes_no_csb);
 - the answer's data type not checked (test_an_answer_with_an_initiating_data_type_is_refused);
 - the answer's grammar not checked (test_an_answer_with_two_timestamps_is_refused);
+- a verification message taken for an I_MESSAGE with V = 0
+  (test_a_verification_message_for_v0_is_refused);
 - the answer's IDr not checked (test_an_answer_from_another_responder_is_refused);
 - an answer with the NULL MAC taken unverified (test_an_answer_with_the_null_mac_is_refused).
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conformance.answer_checks import ANSWERING
+from conformance.answer_checks import ANSWERING, V0_MODES
 from mikey.crypto import KemacKeys
 from mikey.modes.base import Outcome
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
@@ -109,6 +111,17 @@ class _IgnoresAnswerIdr(PskInitiator):
         return super().check_certificate(self._configured_idr(msg))  # type: ignore[misc]
 
 
+class _TakesAnswersToV0(PskInitiator):
+    """Takes a verification message for an I_MESSAGE that asked for none (V = 0)."""
+
+    def _awaiting(self) -> tuple[Exchange, Message]:
+        exchange = self.exchange
+        sent = exchange.sent if exchange is not None else None
+        if exchange is not None and sent is not None and not self.awaits_response(sent):
+            return exchange, sent
+        return super()._awaiting()
+
+
 NULL_MAC = {"PSK": _TakesNullV, "PK": _TakesNullV, "DH-HMAC": _TakesNullKemacMac}
 """The modes whose answer is MACed, and the breakage that takes it with the NULL MAC."""
 
@@ -135,3 +148,6 @@ for _a in ANSWERING:
 register("SAKKE", "initiator_takes_an_error_message_as_the_answer",
          _success_on_error_messages(SakkeInitiator),
          "RFC3830-5.1.2-initiator-takes-error", "reports success on an Error message")  # fmt: skip
+for _mode in V0_MODES:
+    register(_mode, "initiator_takes_a_verification_message_for_v0", _TakesAnswersToV0,
+             "RFC3830-6.1-v-flag", "takes a verification message it did not ask for")  # fmt: skip
