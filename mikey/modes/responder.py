@@ -166,16 +166,21 @@ class Responder(TimestampInput):
 
     def check_policies(self, msg: Message) -> None:
         """Every SP has its own number and is SRTP as a libsrtp profile takes it (6.10, 5.1.1)."""
-        policies = msg.all(SecurityPolicy)
-        if len({p.policy_no for p in policies}) != len(policies):
-            raise Rejection(ErrorNo.UNSPECIFIED, "two SP payloads share a Policy no (6.10)")
-        for policy in policies:
+        self.check_policy_numbers(msg)
+        for policy in msg.all(SecurityPolicy):
             if policy.prot_type != ProtType.SRTP:
                 raise Rejection(ErrorNo.INVALID_SP, f"Prot type {policy.prot_type} (6.10)")
             try:
                 srtp_profile(policy)
             except UnsupportedSrtpPolicy as exc:
                 raise Rejection(ErrorNo.INVALID_SPPAR, f"{exc} (RFC 3830 6.10.1)") from None
+
+    def check_policy_numbers(self, msg: Message) -> None:
+        """Every SP has its own Policy no: "each security policy payload must be given a
+        distinct number for the current MIKEY session by the local peer" (6.10)."""
+        numbers = [p.policy_no for p in msg.all(SecurityPolicy)]
+        if len(set(numbers)) != len(numbers):
+            raise Rejection(ErrorNo.UNSPECIFIED, "two SP payloads share a Policy no (6.10)")
 
     def fill_in_ssrcs(self, hdr: CommonHeader) -> CommonHeader:
         """The response's HDR with every zero SSRC filled in (6.1.1: "SSRCs that are not

@@ -135,6 +135,7 @@ class RsaRResponder(PkResponder):
     def choose_policies(self, msg: Message) -> tuple[SecurityPolicy, ...]:
         """One of the proposed policies that we take, else Invalid SPpar (4738 3.4, 3.5);
         none proposed: ours (3.6: "An SP payload MAY be included in the R_MESSAGE")."""
+        self.check_policy_numbers(msg)  # proposals too (RFC 3830 6.10)
         proposed = msg.all(SecurityPolicy)
         if not proposed:
             return self.settings.policies
