@@ -38,11 +38,13 @@ from conformance.reference import (
     ReferenceResponder,
     exchange_params,
     initiate,
+    reference_answers,
 )
 from conformance.reference_pk import PkReferenceResponder, pk_params
 from conformance.reference_rsar import RSA_R, RsaRReferenceResponder
 from conformance.refusal_checks import OTHER_RESPONDER, with_id_data
 from conformance.rfc6509.reference import params as sakke_params
+from conformance.vehicle import reference_took, vehicle
 from mikey.modes.error_message import error_header, error_message
 from mikey.modes.rsar_common import sign_r_message
 from mikey.wire import (
@@ -70,10 +72,8 @@ def _resealed(ref: ReferenceResponder, answer: bytes) -> Forge:
 
 def _verified(ref: ReferenceResponder, params: ExchangeParams) -> Answerer:
     def answer(sut: Sut, evidence: Evidence) -> tuple[bytes, Forge]:
-        reply = ref.take(initiate(sut, params, evidence))
-        assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
-        assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
-        return reply.message, _resealed(ref, reply.message)
+        message = reference_answers(sut, ref, params, evidence)
+        return message, _resealed(ref, message)
 
     return answer
 
@@ -101,9 +101,10 @@ def _rsar(profile: Profile) -> Answerer:
     ref = RsaRReferenceResponder(profile)
 
     def answer(sut: Sut, evidence: Evidence) -> tuple[bytes, Forge]:
-        reply = ref.take(initiate(sut, RSA_R, evidence))
-        assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
-        assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+        with vehicle():
+            reply = ref.take(initiate(sut, RSA_R, evidence))
+            reference_took(reply.outcome, "the SUT's I_MESSAGE")
+            assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
         i_message, pk = ref.peer.last_message, ref.pk
         assert i_message is not None
         key = pk.credential.private_key()
@@ -292,8 +293,8 @@ def verification_for_v0_is_refused(
     messages that are not a response to a message previously sent" (5.4)."""
     params, responder = V0_MODES[mode]
     ref = responder(profile)
-    reply = ref.take(initiate(sut, params(v=False), evidence))
-    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
+    with vehicle():
+        reference_took(ref.take(initiate(sut, params(v=False), evidence)).outcome, "V=0")
     peer = ref.peer
     forged = peer.reseal_verification(peer.compose_response(peer.last_message))
     expect_refused(
