@@ -27,6 +27,7 @@ from mikey.wire import (
     Timestamp,
     decode_message,
     encode_key_data_with_id,
+    encode_message,
 )
 from suts.base import ExchangeParams, Profile, Role
 from suts.builtin_modes import rsar_settings_for
@@ -122,6 +123,23 @@ class RsaRReferenceResponder:
             for p in msg.payloads
         )
         return self.resigned(r_message, payloads)
+
+    def for_another_csb(self, r_message: bytes) -> bytes:
+        """The R_MESSAGE under the next CSB ID, its KEMAC sealed anew under keys derived
+        with that CSB ID (RFC 3830 4.1.4, 4.2.3) and re-signed: only the CSB ID rule
+        (4738 3.6) tells it from the answer."""
+        csb, env_key, id_r = self.peer.last_csb, self.peer.last_env_key, self.pk.transport.id_r
+        if csb is None or env_key is None or id_r is None:
+            raise HarnessError("no R_MESSAGE made yet")
+        msg = decode_message(r_message)
+        csb_id = (csb.csb_id + 1) & 0xFFFFFFFF
+        old, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
+        keys = message_keys(env_key, csb_id, csb.rand, old.encr_alg, old.mac_alg)
+        plain = encode_key_data_with_id(id_r, csb.key_data)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb_id, ts_value_64(t), plain)
+        payloads = tuple(kemac if isinstance(p, Kemac) else p for p in msg.payloads)
+        moved = encode_message(replace(msg, hdr=replace(msg.hdr, csb_id=csb_id)))
+        return self.resigned(moved, payloads)
 
     def with_extra_rand(self, r_message: bytes) -> bytes:
         """The R_MESSAGE with a RAND of its own after T, re-signed (4738 3.7)."""
