@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conformance.reference import HarnessError, environment
+from conformance.reference import ByteMutation, HarnessError, environment
+from mikey.crypto.signature import signature_sign
 from mikey.modes.base import Outcome, Reply
 from mikey.modes.pk_common import sealed_kemac
 from mikey.modes.psk_common import message_keys
 from mikey.modes.rsar_common import sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
+from mikey.modes.signing import signature_length, signed_part, unsigned
 from mikey.ntp import ts_value_64
 from mikey.wire import (
     Kemac,
@@ -61,6 +63,14 @@ class RsaRReferenceInitiator:
         data = self.peer.seal(mutate(self.peer.compose()))
         self.message = decode_message(data)
         return data
+
+    def forge_bytes(self, mutate: ByteMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
+        s = self.settings
+        key = s.credential.private_key()
+        self.message = unsigned(self.peer.compose(), s.s_type, signature_length(key))
+        covered = mutate(signed_part(encode_message(self.message), self.message))
+        return covered + signature_sign(s.s_type, key, covered, s.hash_name)
 
     @property
     def csb_id(self) -> int:

@@ -153,26 +153,6 @@ def test_a_forgery_does_not_poison_the_replay_cache(
     assert outcome.accepted, f"genuine message after a forgery not taken: {outcome.reason}"
 
 
-@pytest.mark.requirement("RFC3830-6.12-error-numbers", "RFC3830-5.1.2-error-message-form")
-@pytest.mark.parametrize(
-    ("fault", "error"),
-    [
-        ("data-type", ErrorNo.INVALID_DT),
-        ("prf-func", ErrorNo.INVALID_PRF),
-        ("encr-alg", ErrorNo.INVALID_EA),
-    ],
-)
-def test_unsupported_parameter_gets_the_matching_error(
-    sut: Sut, profile: Profile, evidence: Evidence, fault: str, error: ErrorNo
-) -> None:
-    """A correctly MACed message with an unsupported value is rejected; an Error message,
-    if sent, names the matching error number of Table 6.12."""
-    ref = ReferenceInitiator(profile, exchange_params())
-    message = ref.forge_bytes(ref.corrupt_field(fault))
-    reply = send_to_responder(sut, ref, message, evidence)
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({error}))
-
-
 @pytest.mark.requirement("RFC3830-3.1-i-message-payloads", "RFC3830-3-rand-in-initial-message")
 @pytest.mark.parametrize("missing", ["T", "RAND", "KEMAC"])
 def test_rejects_an_i_message_without_a_mandatory_payload(
