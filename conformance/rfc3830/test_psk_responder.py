@@ -244,20 +244,6 @@ def test_takes_an_update_of_an_established_csb(
     assert outcome.accepted, f"the update's verification message is wrong: {outcome.reason}"
 
 
-@pytest.mark.requirement("RFC3830-4.5-update")
-def test_rejects_an_update_of_an_unknown_csb(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
-    """An update message (no RAND) for a CSB the responder never established cannot be
-    keyed (4.1.4 needs the initial RAND) and must be rejected."""
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    ref = ReferenceInitiator(profile, exchange_params())
-    ref.i_message()
-    reply = send_to_responder(sut, ref, ref.update_message(), evidence)
-    expect_rejection(reply, evidence, ref.csb_id, None)
-
-
 @pytest.mark.requirement(
     "RFC3830-4.2.1-sha1-mandatory",
     "RFC3830-4.2.2-prf-mandatory",

@@ -1,7 +1,8 @@
-"""The answer to an update, the SUT as initiator, in every mode with updates.
+"""The answer to an update, the SUT as initiator, in every mode with updates: checked as
+the answer to an initial message.
 
-RFC 3830 4.5, 5.2 and 3.3, RFC 4650 3 and 3.1: the answer to an update is verified as
-the answer to an initial message is. One body parametrized over the modes
+RFC 3830 4.5, 5.2 and 3.3, RFC 4650 3, 3.1 and 5.3: its V, SIGNr or HMAC verifies and its
+T is the update's. One body per check, parametrized over the modes
 (conformance.update_checks.UPDATING).
 """
 
@@ -11,16 +12,27 @@ import pytest
 
 from conformance import update_checks as checks
 from conformance.evidence import Evidence
-from conformance.update_checks import UpdateAuth, cases
-from suts.base import Profile, Role, Sut
+from conformance.update_checks import UpdatingMode, cases
+from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.role("initiator")]
 
 
-@pytest.mark.parametrize("auth", cases(Role.INITIATOR))
+@pytest.mark.parametrize(("updating", "kind"), cases("forged-answer"))
 def test_a_forged_answer_to_an_update_is_refused(
-    sut: Sut, profile: Profile, evidence: Evidence, auth: UpdateAuth
+    sut: Sut, profile: Profile, evidence: Evidence, updating: UpdatingMode, kind: str
 ) -> None:
     """The answer to the SUT's update with its V, SIGNr or HMAC broken is refused (4.5,
     5.2)."""
-    checks.forged_answer_to_an_update_is_refused(auth, sut, profile, evidence)
+    checks.forged_answer_to_an_update_is_refused(updating, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("updating", "side"), cases("answer-t", ("stale", "future")))
+def test_an_answer_to_an_update_with_another_timestamp_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, updating: UpdatingMode, side: str
+) -> None:
+    """The answer to the SUT's update whose T is the update's moved max_skew - 2 s into
+    the past or the future, MACed or signed anew, is refused (5.2, 5.4)."""
+    checks.answer_to_an_update_with_another_timestamp_is_refused(
+        updating, sut, profile, evidence, side
+    )

@@ -1,27 +1,33 @@
-"""Update authentication mutants: a party that checks the MAC or signature of initial
-messages only (RFC 3830 4.5, 5.2, 5.3; RFC 4650 3, 3.1), in every mode with updates.
-
-- as responder: an update (no RAND) is taken without its KEMAC MAC (PSK, DH-HMAC) or
-  SIGNi (PK, DH) verified; killed by test_updates_responder.py,
-  test_a_forged_update_is_refused[<mode>];
-- as initiator: the answer to its update is taken without its V (PSK, PK), SIGNr (DH)
-  or HMAC (DH-HMAC) verified; killed by test_updates_initiator.py,
-  test_a_forged_answer_to_an_update_is_refused[<mode>].
-
+"""Update mutants: a party that checks initial messages, or the answers to them, but not
+updates (RFC 3830 4.5, 5.2, 5.3, 5.4; RFC 4650 3, 3.1, 5.3), in every mode with updates.
 Initial messages and their answers are still checked, so the tests of initial messages
-pass against each of them.
+pass against each; conformance/update_checks.py's tests kill them:
+
+- as responder, an update (no RAND) taken without its KEMAC MAC (PSK, DH-HMAC) or SIGNi
+  (PK, DH) verified: test_updates_responder.py, test_a_forged_update_is_refused;
+- as responder, an update's T not held to the skew window:
+  test_an_update_outside_the_clock_skew_is_refused;
+- as DH responder, an update of an unknown CSB set up as a new CSB:
+  test_an_update_of_an_unknown_csb_is_refused;
+- as initiator, the answer to its update taken without its V (PSK, PK), SIGNr (DH) or
+  HMAC (DH-HMAC) verified: test_updates_initiator.py,
+  test_a_forged_answer_to_an_update_is_refused;
+- as initiator, the answer to its update taken whatever its T:
+  test_an_answer_to_an_update_with_another_timestamp_is_refused.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mikey.modes.csb import Csb
 from mikey.modes.dh_responder import DhResponder
 from mikey.modes.dhhmac_initiator import DhHmacInitiator
 from mikey.modes.pk_initiator import PkInitiator
 from mikey.modes.pk_responder import PkResponder
 from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
+from mikey.modes.responder import Responder
 from mikey.wire import Message, Rand
 from tests.mutants.timing_mutants import register
 
@@ -79,3 +85,52 @@ for _mode, (_machine, _rule, _what) in RESPONDERS.items():
 for _mode, (_machine, _rule, _what) in INITIATORS.items():
     register(_mode, "takes_the_answer_to_its_update_unverified", _machine, _rule,
              f"takes the answer to its update without verifying its {_what}")  # fmt: skip
+
+
+# -- the T of an update, and of the answer to one -----------------------------------------
+
+
+class _NoWindowForUpdates(Responder):
+    def check_timestamp(self, msg: Message) -> None:
+        if _initial(msg):
+            super().check_timestamp(msg)
+
+
+class _AnyTInUpdateAnswers(PskInitiator):
+    def check_timestamp(self, msg: Message, sent: Message) -> None:
+        if _initial(sent):
+            super().check_timestamp(msg, sent)
+
+
+WINDOW = {
+    "PSK": "RFC3830-5.4-timestamp-window",
+    "PK": "RFC3830-5.4-timestamp-window",
+    "DH": "RFC3830-5.4-timestamp-window",
+    "DH-HMAC": "RFC4650-5.3-replay-protection",
+}
+ANSWER_T = {
+    "PSK": "RFC3830-5.2-verification-mac",
+    "PK": "RFC3830-5.2-verification-mac",
+    "DH": "RFC3830-3.3-responder-timestamp",
+    "DH-HMAC": "RFC4650-5.3-replay-protection",
+}
+for _mode, _rule in WINDOW.items():
+    register(_mode, "takes_updates_outside_the_skew", _NoWindowForUpdates, _rule,
+             "does not hold an update's T to its clock skew")  # fmt: skip
+for _mode, _rule in ANSWER_T.items():
+    register(_mode, "takes_any_t_in_the_answer_to_its_update", _AnyTInUpdateAnswers, _rule,
+             "takes the answer to its update whatever its T")  # fmt: skip
+
+
+# -- an update of an unknown CSB ------------------------------------------------------------
+
+
+class _UnknownUpdateIsNew(DhResponder):
+    def check_csb(self, msg: Message) -> Csb | None:
+        if not _initial(msg) and msg.hdr.csb_id not in self.csbs:
+            return None  # taken as a new CSB
+        return super().check_csb(msg)
+
+
+register("DH", "sets_up_a_csb_from_an_update", _UnknownUpdateIsNew, "RFC3830-4.5-update-dh",
+         "takes an update of a CSB it does not have as a new CSB")  # fmt: skip
