@@ -20,7 +20,7 @@ from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
 from conformance.reference_dh import out_of_range, replace_dh
 from mikey.crypto.dh import DhKeyPair
-from mikey.wire import Dh, DhGroup, ErrorNo, Message
+from mikey.wire import Dh, DhGroup, ErrorNo, Id, IdType, Message
 from suts.base import Profile, Role, Sut
 
 Family = DhFamily[Any, Any]
@@ -100,6 +100,37 @@ def rejects_a_dhr_of_another_group(
     forged = ref.forged(answer, replace_dh(0, lambda d: Dh(other.group, other.public_value)))
     outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (other group)", forged))
     assert not outcome.accepted, "the SUT accepted a DHr of another group than its DHi"
+
+
+def rejects_an_r_message_that_does_not_echo_dhi(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """R_MESSAGE = ..., DHr, DHi, SIGNr or KEMAC: an answer, signed or MACed anew, whose
+    DHi is not the SUT's (here: DHr twice) answers no I_MESSAGE of the SUT's."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    dhr = ref.last_dhr()
+    forged = ref.forged(answer, replace_dh(1, lambda _: dhr))
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", forged))
+    assert not outcome.accepted, f"the SUT accepted an {dh.r_name} echoing another DHi"
+
+
+def rejects_an_r_message_without_its_idi(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, how: str
+) -> None:
+    """IDi is always in the R_MESSAGE (RFC 3830 3.3, RFC 4650 3): an answer, signed or
+    MACed anew, that leaves it out ("left-out") or names another initiator ("another")."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    stranger = Id(IdType.URI, b"sip:mallory@mikey.test")
+
+    def change(msg: Message) -> Message:
+        ids = [i for i, p in enumerate(msg.payloads) if isinstance(p, Id)]
+        at = ids[-1]  # [IDr], IDi: IDi is the last ID payload
+        new = () if how == "left-out" else (stranger,)
+        return replace(msg, payloads=(*msg.payloads[:at], *new, *msg.payloads[at + 1 :]))
+
+    forged = ref.forged(answer, change)
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", forged))
+    assert not outcome.accepted, f"the SUT accepted an {dh.r_name} whose IDi is {how}"
 
 
 def rekeying_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> Message:

@@ -170,3 +170,31 @@ class _ShortTgkInitiator(DhHmacInitiator):
     def check_dh(self, msg: Message, sent: Message) -> bytes | None:
         tgk = super().check_dh(msg, sent)
         return tgk[:16] if tgk else tgk
+
+
+@both_modes(
+    "initiator_ignores_the_echoed_dhi",
+    dh="RFC3830-3.3-r-message-payloads",
+    dhhmac="RFC4650-3-r-message-payloads",
+    description="does not check that the answer echoes its DHi",
+)
+class _IgnoresEcho(DhHmacInitiator):
+    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
+        ours = sent.first(Dh)
+        dh = [i for i, p in enumerate(msg.payloads) if isinstance(p, Dh)]
+        if ours is not None and len(dh) == 2:
+            payloads = list(msg.payloads)
+            payloads[dh[1]] = ours  # as if the echoed DHi were ours, whatever it is
+            msg = replace(msg, payloads=tuple(payloads))
+        return super().check_dh(msg, sent)
+
+
+@both_modes(
+    "initiator_ignores_idi",
+    dh="RFC3830-3.3-r-message-payloads",
+    dhhmac="RFC4650-3-responder-includes-idi",
+    description="takes answers without or with another IDi",
+)
+class _IgnoresIdi(DhHmacInitiator):
+    def check_identity(self, msg: Message) -> None:
+        return None
