@@ -19,7 +19,7 @@ from mikey.modes.psk_common import message_keys
 from mikey.modes.rsar_common import sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
-from mikey.modes.signing import signature_length, signed_part, unsigned
+from mikey.modes.signing import sign_message, signature_length, signed_part, unsigned
 from mikey.ntp import ts_value_64
 from mikey.wire import (
     Kemac,
@@ -59,10 +59,11 @@ class RsaRReferenceInitiator:
         return data
 
     def forge(self, mutate: Any) -> bytes:
-        """A new I_MESSAGE changed by `mutate` (Message -> Message), then signed."""
-        data = self.peer.seal(mutate(self.peer.compose()))
-        self.message = decode_message(data)
-        return data
+        """A new I_MESSAGE changed by `mutate` (Message -> Message), then signed; it need
+        not decode (an unassigned value), so the peer does not record it as sent."""
+        s = self.settings
+        self.message = mutate(self.peer.compose())
+        return sign_message(self.message, s.s_type, s.credential.private_key(), s.hash_name)
 
     def forge_bytes(self, mutate: ByteMutation) -> bytes:
         """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
