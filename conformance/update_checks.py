@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from conformance.answer_checks import next_csb_id
 from conformance.checks import expect_rejection, not_applicable
 from conformance.evidence import Evidence
 from conformance.key_checks import KEYED, KeyedMode
@@ -48,6 +49,16 @@ def _r_message_moved(ref: Any, answer: bytes, seconds: float) -> bytes:
     return data
 
 
+def _verification_for_another_csb(ref: Any, answer: bytes) -> bytes:
+    data: bytes = ref.resealed_response(answer, csb_delta=1)
+    return data
+
+
+def _r_message_for_another_csb(ref: Any, answer: bytes) -> bytes:
+    data: bytes = ref.forged(answer, next_csb_id)
+    return data
+
+
 @dataclass(frozen=True)
 class UpdatingMode:
     """One mode with updates, as the update checks drive it."""
@@ -58,12 +69,14 @@ class UpdatingMode:
     moved_answer: Callable[[Any, bytes, float], bytes]
     """The reference responder's last answer with its T moved by the seconds given,
     MACed or signed anew."""
+    answer_for_another_csb: Callable[[Any, bytes], bytes]
+    """The reference responder's last answer under the next CSB ID, MACed or signed anew."""
 
 
-CHECKS = ("forged-update", "unknown-csb", "update-t", "forged-answer", "answer-t")
+CHECKS = ("forged-update", "unknown-csb", "update-t", "forged-answer", "answer-t", "answer-csb")
 """The checks: of the SUT responder (a forged update, an update of an unknown CSB, an
 update's T outside the skew) and of the SUT initiator (a forged answer to its update,
-an answer to its update with another T)."""
+an answer to its update with another T, or under another CSB ID)."""
 
 _KEYED = {keyed.name or keyed.mode: keyed for keyed in KEYED}
 VERIFY = ("RFC3830-5.3-verify-mac", "RFC3830-5.3-auth-failure-error")
@@ -71,6 +84,7 @@ V_MAC = ("RFC3830-5.2-verification-mac",)
 WINDOW = ("RFC3830-5.4-timestamp-window", "RFC3830-6.12-error-numbers")
 HMAC = ("RFC4650-3-hmac-coverage",)
 DHHMAC_T = ("RFC4650-5.3-replay-protection",)
+ECHO = ("RFC3830-6.1-csb-id-echo",)
 UPDATING = (
     UpdatingMode(
         _KEYED["PSK"],
@@ -80,8 +94,10 @@ UPDATING = (
             "update-t": WINDOW,
             "forged-answer": V_MAC,
             "answer-t": V_MAC,
+            "answer-csb": ECHO,
         },
         _verification_moved,
+        _verification_for_another_csb,
     ),
     UpdatingMode(
         _KEYED["PK"],
@@ -90,8 +106,10 @@ UPDATING = (
             "update-t": WINDOW,
             "forged-answer": V_MAC,
             "answer-t": V_MAC,
+            "answer-csb": ECHO,
         },
         _verification_moved,
+        _verification_for_another_csb,
     ),
     UpdatingMode(
         _KEYED["DH"],
@@ -101,8 +119,10 @@ UPDATING = (
             "update-t": WINDOW,
             "forged-answer": ("RFC3830-3.3-r-message-payloads",),
             "answer-t": ("RFC3830-3.3-responder-timestamp",),
+            "answer-csb": ECHO,
         },
         _r_message_moved,
+        _r_message_for_another_csb,
     ),
     UpdatingMode(
         _KEYED["DH-HMAC"],
@@ -111,8 +131,10 @@ UPDATING = (
             "update-t": (*DHHMAC_T, "RFC3830-6.12-error-numbers"),
             "forged-answer": HMAC,
             "answer-t": DHHMAC_T,
+            "answer-csb": ECHO,
         },
         _r_message_moved,
+        _r_message_for_another_csb,
     ),
 )
 """PSK, PK, DH (RFC 3830 4.5), DH-HMAC (RFC 4650 3.1, which takes 4.5's updates over),
@@ -255,3 +277,14 @@ def answer_to_an_update_with_another_timestamp_is_refused(
     forged = updating.moved_answer(ref, answer, seconds)
     outcome = sut.complete(evidence.to_sut("answer to the update (T moved, sealed anew)", forged))
     assert not outcome.accepted, f"the SUT took an answer whose T is {seconds:+.0f} s off its own"
+
+
+def answer_to_an_update_for_another_csb_is_refused(
+    updating: UpdatingMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The answer to the SUT's update under the next CSB ID, MACed or signed anew, answers
+    no update of the SUT's and is refused (6.1)."""
+    ref, answer = _answer_to_an_update(updating, sut, profile, evidence)
+    forged = updating.answer_for_another_csb(ref, answer)
+    outcome = sut.complete(evidence.to_sut("answer to the update (another CSB ID)", forged))
+    assert not outcome.accepted, "the SUT took an answer to its update for another CSB"

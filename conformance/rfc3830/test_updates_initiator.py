@@ -1,9 +1,9 @@
 """The answer to an update, the SUT as initiator, in every mode with updates: checked as
 the answer to an initial message.
 
-RFC 3830 4.5, 5.2 and 3.3, RFC 4650 3, 3.1 and 5.3: its V, SIGNr or HMAC verifies and its
-T is the update's. One body per check, parametrized over the modes
-(conformance.update_checks.UPDATING).
+RFC 3830 4.5, 5.2, 3.3 and 6.1, RFC 4650 3, 3.1 and 5.3: its V, SIGNr or HMAC verifies,
+its T and its CSB ID are the update's. One body per check, parametrized over the
+modes (conformance.update_checks.UPDATING).
 """
 
 from __future__ import annotations
@@ -36,3 +36,12 @@ def test_an_answer_to_an_update_with_another_timestamp_is_refused(
     checks.answer_to_an_update_with_another_timestamp_is_refused(
         updating, sut, profile, evidence, side
     )
+
+
+@pytest.mark.parametrize(("updating", "kind"), cases("answer-csb"))
+def test_an_answer_to_an_update_for_another_csb_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, updating: UpdatingMode, kind: str
+) -> None:
+    """The answer to the SUT's update under another CSB ID, correctly MACed or signed, is
+    refused (4.5, 6.1)."""
+    checks.answer_to_an_update_for_another_csb_is_refused(updating, sut, profile, evidence)

@@ -13,7 +13,9 @@ pass against each; conformance/update_checks.py's tests kill them:
   HMAC (DH-HMAC) verified: test_updates_initiator.py,
   test_a_forged_answer_to_an_update_is_refused;
 - as initiator, the answer to its update taken whatever its T:
-  test_an_answer_to_an_update_with_another_timestamp_is_refused.
+  test_an_answer_to_an_update_with_another_timestamp_is_refused;
+- as initiator, the answer to its update taken under any CSB ID:
+  test_an_answer_to_an_update_for_another_csb_is_refused.
 """
 
 from __future__ import annotations
@@ -134,3 +136,18 @@ class _UnknownUpdateIsNew(DhResponder):
 
 register("DH", "sets_up_a_csb_from_an_update", _UnknownUpdateIsNew, "RFC3830-4.5-update-dh",
          "takes an update of a CSB it does not have as a new CSB")  # fmt: skip
+
+
+# -- the CSB ID of the answer to an update ---------------------------------------------------
+
+
+class _AnyCsbIdInUpdateAnswers(PskInitiator):
+    def check_csb_id(self, msg: Message, sent: Message) -> None:
+        if _initial(sent):
+            super().check_csb_id(msg, sent)
+
+
+ANY_CSB = "takes the answer to its update under any CSB ID"
+for _mode in ("PSK", "PK", "DH", "DH-HMAC"):
+    register(_mode, "takes_the_answer_to_its_update_for_any_csb", _AnyCsbIdInUpdateAnswers,
+             "RFC3830-6.1-csb-id-echo", ANY_CSB)  # fmt: skip
