@@ -8,6 +8,7 @@ forgery rejects the one fault it carries.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from mikey.modes.rsar_responder import RsaRResponder
 from mikey.modes.signing import sign_message, signature_length, signed_part, unsigned
 from mikey.ntp import ts_value_64
 from mikey.wire import (
+    DecodeError,
     Kemac,
     Message,
     Payload,
@@ -63,7 +65,10 @@ class RsaRReferenceInitiator:
         not decode (an unassigned value), so the peer does not record it as sent."""
         s = self.settings
         self.message = mutate(self.peer.compose())
-        return sign_message(self.message, s.s_type, s.credential.private_key(), s.hash_name)
+        data = sign_message(self.message, s.s_type, s.credential.private_key(), s.hash_name)
+        with suppress(DecodeError):
+            self.peer.sent = decode_message(data)  # its answer is awaited
+        return data
 
     def forge_bytes(self, mutate: ByteMutation) -> bytes:
         """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
