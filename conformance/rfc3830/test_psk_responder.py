@@ -21,7 +21,6 @@ from mikey.wire import (
     KeyType,
     MacAlg,
     Rand,
-    SrtpIdEntry,
     Verification,
 )
 from suts.base import Profile, Role, Sut
@@ -226,19 +225,3 @@ def test_takes_the_mandatory_transforms(sut: Sut, profile: Profile, evidence: Ev
     assert reply.message is not None, f"no verification message: {reply.detail}"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"the mandatory transforms are not taken: {reply.detail}"
-
-
-@pytest.mark.requirement("RFC3830-6.1.1-ssrc-zero-fill")
-def test_fills_in_the_ssrcs_the_initiator_left_zero(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
-    """SSRCs not chosen by the initiator are sent as zero and the responder fills them in
-    its response; the ones the initiator chose stay as they were (6.1.1)."""
-    cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(0, 0x5EED5EED, 0))
-    ref = ReferenceInitiator(profile, exchange_params(cs_map=cs_map))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.message is not None, f"no verification message: {reply.detail}"
-    answer = strict_decode(reply.message, "the R_MESSAGE").hdr.cs_map
-    assert len(answer) == len(cs_map), f"{len(answer)} SRTP-ID entries, not {len(cs_map)}"
-    assert answer[0].ssrc != 0, "the responder did not fill in the SSRC the initiator left zero"
-    assert answer[1].ssrc == cs_map[1].ssrc, "the responder changed an SSRC the initiator chose"
