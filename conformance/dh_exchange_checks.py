@@ -193,6 +193,20 @@ def rejects_a_dhi_outside_the_group(
     expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
 
 
+def rejects_an_update_with_a_dhi_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """After an exchange the SUT took, a re-keying update, signed or MACed anew, whose DHi
+    is `value` of OUT_OF_RANGE is refused as an initial message's would be (RFC 3830
+    3.3, 4.5; RFC 4650 1.1, 3.1)."""
+    ref, _ = dh.established(sut, profile, evidence)
+    bad = out_of_range(ref.settings.group, value)
+    update = ref.peer.compose_update(new_keys=True)
+    data = ref.peer.seal(replace_dh(0, lambda d: replace(d, value=bad))(update))
+    reply = send_to_responder(sut, ref, data, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+
+
 def an_update_with_dhi_gets_a_fresh_dhr(
     dh: Family, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:

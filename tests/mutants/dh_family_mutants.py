@@ -198,3 +198,21 @@ class _IgnoresEcho(DhHmacInitiator):
 class _IgnoresIdi(DhHmacInitiator):
     def check_identity(self, msg: Message) -> None:
         return None
+
+
+@both_modes(
+    "responder_accepts_any_dh_value_in_updates",
+    dh="RFC3830-3.3-dh-value-in-group",
+    dhhmac="RFC4650-1.1-dh-value-in-group",
+    description="checks the DHi of initial messages only: takes 0, 1, p-1 in an update",
+)
+class _AnyDhiInUpdates(DhHmacResponder):
+    def check_dh(self, msg: Message, prior: Csb | None) -> Dh | None:
+        self.updating = prior is not None
+        return msg.first(Dh) if self.updating else super().check_dh(msg, prior)
+
+    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
+        if dhi is None or not getattr(self, "updating", False):
+            return super().agree(dhi)
+        pair = DhKeyPair.generate(dhi.group, self.env.random)
+        return pair, raw_secret(pair, dhi.value)
