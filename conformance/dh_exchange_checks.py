@@ -133,6 +133,25 @@ def rejects_an_r_message_without_its_idi(
     assert not outcome.accepted, f"the SUT accepted an {dh.r_name} whose IDi is {how}"
 
 
+def rejects_an_update_answer_with_a_dhr_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """After an exchange, the answer to the SUT's re-keying update, signed or MACed anew,
+    whose DHr is `value` of OUT_OF_RANGE is refused as an initial answer's would be (RFC
+    3830 3.3, 4.5; RFC 4650 1.1, 3.1). Not applicable if the SUT does not implement
+    updates."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = dh.completed(sut, profile, evidence)
+    reply = ref.take(evidence.from_sut("update", sut.update()) or b"")
+    assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    assert reply.message is not None, f"no answer to the update: {reply.outcome.reason}"
+    bad = out_of_range(DhGroup.OAKLEY_5, value)
+    forged = ref.forged(reply.message, replace_dh(0, lambda d: replace(d, value=bad)))
+    outcome = sut.complete(evidence.to_sut(f"answer to the update (DHr = {value})", forged))
+    assert not outcome.accepted, f"the SUT took an answer to its update with DHr = {value}"
+
+
 def rekeying_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> Message:
     """After an exchange, the SUT's re-keying update carries a fresh DHi and is taken by
     the reference responder; returned for the mode's own checks. Not applicable if the

@@ -119,3 +119,15 @@ def test_rejects_an_r_message_without_its_idi(
     """R_MESSAGE = HDR, T, [IDr|CERTr], IDi, DHr, DHi, SIGNr (3.3): a signed answer that
     leaves IDi out or names another initiator is refused."""
     checks.rejects_an_r_message_without_its_idi(DH_METHOD, sut, profile, evidence, how)
+
+
+@pytest.mark.requirement("RFC3830-3.3-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_an_update_answer_with_a_dhr_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """The answer to a re-keying update whose DHr is 0, 1, p-1, p or 2^n - 1 is refused,
+    as an initial answer's would be."""
+    checks.rejects_an_update_answer_with_a_dhr_outside_the_group(
+        DH_METHOD, sut, profile, evidence, value
+    )

@@ -178,3 +178,15 @@ def test_a_rekeying_update_carries_a_fresh_dhi(
 ) -> None:
     """A re-keying update carries a new DHi (RFC 4650 3.1 a)."""
     checks.rekeying_update(DH_HMAC, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC4650-1.1-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_an_update_answer_with_a_dhr_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """The answer to a re-keying update whose DHr is 0, 1, p-1, p or 2^n - 1 is refused,
+    as an initial answer's would be."""
+    checks.rejects_an_update_answer_with_a_dhr_outside_the_group(
+        DH_HMAC, sut, profile, evidence, value
+    )

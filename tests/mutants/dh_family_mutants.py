@@ -216,3 +216,17 @@ class _AnyDhiInUpdates(DhHmacResponder):
             return super().agree(dhi)
         pair = DhKeyPair.generate(dhi.group, self.env.random)
         return pair, raw_secret(pair, dhi.value)
+
+
+@both_modes(
+    "initiator_accepts_any_dhr_in_update_answers",
+    dh="RFC3830-3.3-dh-value-in-group",
+    dhhmac="RFC4650-1.1-dh-value-in-group",
+    description="checks the DHr of initial answers only: takes 0, 1, p-1 answering an update",
+)
+class _LaxDhInUpdateAnswers(DhHmacInitiator):
+    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
+        dh = msg.all(Dh)
+        if sent.first(Rand) is not None or self.key_pair is None or len(dh) != 2:
+            return super().check_dh(msg, sent)
+        return raw_secret(self.key_pair, dh[0].value)
