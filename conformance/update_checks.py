@@ -27,12 +27,12 @@ from typing import Any
 import pytest
 
 from conformance.answer_checks import next_csb_id
-from conformance.checks import expect_rejection, not_applicable
+from conformance.checks import expect_rejection, not_applicable, strict_decode
 from conformance.evidence import Evidence
 from conformance.key_checks import KEYED, KeyedMode
 from conformance.reference import initiate, send_to_responder
 from conformance.timing_checks import INVALID_TS, MARGIN, NTP_SECOND, SIDES, shifted
-from mikey.wire import ErrorNo
+from mikey.wire import ErrorNo, Message, Rand, Timestamp
 from suts.base import Profile, Sut
 
 AUTH_FAILURE = frozenset({ErrorNo.AUTH_FAILURE})
@@ -73,10 +73,20 @@ class UpdatingMode:
     """The reference responder's last answer under the next CSB ID, MACed or signed anew."""
 
 
-CHECKS = ("forged-update", "unknown-csb", "update-t", "forged-answer", "answer-t", "answer-csb")
+CHECKS = (
+    "forged-update",
+    "unknown-csb",
+    "update-t",
+    "forged-answer",
+    "answer-t",
+    "answer-csb",
+    "update-csb-t",
+    "update-no-rand",
+)
 """The checks: of the SUT responder (a forged update, an update of an unknown CSB, an
 update's T outside the skew) and of the SUT initiator (a forged answer to its update,
-an answer to its update with another T, or under another CSB ID)."""
+an answer to its update with another T, or under another CSB ID; its update's CSB ID, T
+and RAND)."""
 
 _KEYED = {keyed.name or keyed.mode: keyed for keyed in KEYED}
 VERIFY = ("RFC3830-5.3-verify-mac", "RFC3830-5.3-auth-failure-error")
@@ -85,6 +95,11 @@ WINDOW = ("RFC3830-5.4-timestamp-window", "RFC3830-6.12-error-numbers")
 HMAC = ("RFC4650-3-hmac-coverage",)
 DHHMAC_T = ("RFC4650-5.3-replay-protection",)
 ECHO = ("RFC3830-6.1-csb-id-echo",)
+COMPOSED = {
+    "update-csb-t": ("RFC3830-4.5-update-same-csb-id", "RFC3830-4.5-update-new-timestamp"),
+    "update-no-rand": ("RFC3830-4.5-update-no-rand",),
+}
+"""The update's HDR, T and RAND (RFC 3830 4.5; RFC 4650 3.1 takes 4.5's updates over)."""
 UPDATING = (
     UpdatingMode(
         _KEYED["PSK"],
@@ -95,6 +110,7 @@ UPDATING = (
             "forged-answer": V_MAC,
             "answer-t": V_MAC,
             "answer-csb": ECHO,
+            **COMPOSED,
         },
         _verification_moved,
         _verification_for_another_csb,
@@ -107,6 +123,7 @@ UPDATING = (
             "forged-answer": V_MAC,
             "answer-t": V_MAC,
             "answer-csb": ECHO,
+            **COMPOSED,
         },
         _verification_moved,
         _verification_for_another_csb,
@@ -120,6 +137,7 @@ UPDATING = (
             "forged-answer": ("RFC3830-3.3-r-message-payloads",),
             "answer-t": ("RFC3830-3.3-responder-timestamp",),
             "answer-csb": ECHO,
+            **COMPOSED,
         },
         _r_message_moved,
         _r_message_for_another_csb,
@@ -132,6 +150,7 @@ UPDATING = (
             "forged-answer": HMAC,
             "answer-t": DHHMAC_T,
             "answer-csb": ECHO,
+            **COMPOSED,
         },
         _r_message_moved,
         _r_message_for_another_csb,
@@ -288,3 +307,41 @@ def answer_to_an_update_for_another_csb_is_refused(
     forged = updating.answer_for_another_csb(ref, answer)
     outcome = sut.complete(evidence.to_sut("answer to the update (another CSB ID)", forged))
     assert not outcome.accepted, "the SUT took an answer to its update for another CSB"
+
+
+def _initial_and_update(
+    updating: UpdatingMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> tuple[Message, Message]:
+    """The SUT's initial I_MESSAGE, whose exchange with the reference it completed, and
+    its update of that CSB, both strictly decoded."""
+    updates_applicable(sut)
+    keyed = updating.keyed
+    ref = keyed.responder(profile)
+    data = initiate(sut, keyed.params(), evidence)
+    reply = ref.take(data)
+    assert reply.outcome.accepted, f"the reference rejects the I_MESSAGE: {reply.outcome.reason}"
+    if reply.message is not None:
+        evidence.to_sut("answer", reply.message)
+    outcome = sut.complete(reply.message)
+    assert outcome.accepted, f"the SUT rejects a valid answer: {outcome.detail}"
+    update = evidence.from_sut("update", sut.update()) or b""
+    return strict_decode(data, "the I_MESSAGE"), strict_decode(update, "the update")
+
+
+def update_keeps_the_csb_id_and_takes_a_new_timestamp(
+    updating: UpdatingMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """An update uses the CSB ID of the initial exchange and a new T (4.5)."""
+    first, update = _initial_and_update(updating, sut, profile, evidence)
+    assert update.hdr.csb_id == first.hdr.csb_id, "the update changed the CSB ID"
+    t0, t1 = first.first(Timestamp), update.first(Timestamp)
+    assert t0 is not None and t1 is not None, "a message without T"
+    assert t1.value != t0.value, "the update reuses the initial timestamp"
+
+
+def update_carries_no_rand(
+    updating: UpdatingMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """A new RAND MUST NOT be included in an update (4.5)."""
+    _, update = _initial_and_update(updating, sut, profile, evidence)
+    assert update.first(Rand) is None, "the update carries a RAND payload"

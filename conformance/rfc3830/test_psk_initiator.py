@@ -124,28 +124,3 @@ def test_derived_srtp_keys_match_the_reference(
     csb = ref.csb
     assert csb is not None
     check_srtp_keys(sut, Role.INITIATOR, csb.srtp_keys, csb.cs_ids(), evidence)
-
-
-@pytest.mark.requirement("RFC3830-4.5-update-same-csb-id", "RFC3830-4.5-update-new-timestamp")
-def test_update_keeps_the_csb_id_and_takes_a_new_timestamp(
-    sut: Sut, profile: Profile, evidence: Evidence
-) -> None:
-    """An update uses the same CSB ID as the initial exchange and a new timestamp (4.5)."""
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    first = strict_decode(initiate(sut, exchange_params(), evidence), "the I_MESSAGE")
-    update = strict_decode(evidence.from_sut("update", sut.update()) or b"", "the update")
-    assert update.hdr.csb_id == first.hdr.csb_id, "the update changed the CSB ID"
-    t0, t1 = first.first(Timestamp), update.first(Timestamp)
-    assert t0 is not None and t1 is not None, "a message without T"
-    assert t1.value != t0.value, "the update reuses the initial timestamp"
-
-
-@pytest.mark.requirement("RFC3830-4.5-update-no-rand")
-def test_update_carries_no_rand(sut: Sut, profile: Profile, evidence: Evidence) -> None:
-    """A new RAND MUST NOT be included in an update (4.5)."""
-    if not sut.capabilities().updates:
-        pytest.skip("not-applicable: the SUT does not implement CSB updates")
-    initiate(sut, exchange_params(), evidence)
-    update = strict_decode(evidence.from_sut("update", sut.update()) or b"", "the update")
-    assert update.first(Rand) is None, "the update carries a RAND payload"

@@ -2,8 +2,9 @@
 the answer to an initial message.
 
 RFC 3830 4.5, 5.2, 3.3 and 6.1, RFC 4650 3, 3.1 and 5.3: its V, SIGNr or HMAC verifies,
-its T and its CSB ID are the update's. One body per check, parametrized over the
-modes (conformance.update_checks.UPDATING).
+its T and its CSB ID are the update's; the update itself keeps the CSB ID, takes a new
+T and carries no RAND. One body per check, parametrized over the modes
+(conformance.update_checks.UPDATING).
 """
 
 from __future__ import annotations
@@ -45,3 +46,19 @@ def test_an_answer_to_an_update_for_another_csb_is_refused(
     """The answer to the SUT's update under another CSB ID, correctly MACed or signed, is
     refused (4.5, 6.1)."""
     checks.answer_to_an_update_for_another_csb_is_refused(updating, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("updating", "kind"), cases("update-csb-t"))
+def test_an_update_keeps_the_csb_id_and_takes_a_new_timestamp(
+    sut: Sut, profile: Profile, evidence: Evidence, updating: UpdatingMode, kind: str
+) -> None:
+    """An update uses the same CSB ID as the initial exchange and a new timestamp (4.5)."""
+    checks.update_keeps_the_csb_id_and_takes_a_new_timestamp(updating, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("updating", "kind"), cases("update-no-rand"))
+def test_an_update_carries_no_rand(
+    sut: Sut, profile: Profile, evidence: Evidence, updating: UpdatingMode, kind: str
+) -> None:
+    """A new RAND MUST NOT be included in an update (4.5)."""
+    checks.update_carries_no_rand(updating, sut, profile, evidence)

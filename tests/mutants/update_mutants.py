@@ -15,7 +15,10 @@ pass against each; conformance/update_checks.py's tests kill them:
 - as initiator, the answer to its update taken whatever its T:
   test_an_answer_to_an_update_with_another_timestamp_is_refused;
 - as initiator, the answer to its update taken under any CSB ID:
-  test_an_answer_to_an_update_for_another_csb_is_refused.
+  test_an_answer_to_an_update_for_another_csb_is_refused;
+- as initiator (PK, DH, DH-HMAC; PSK's are in psk_mutants.py), an update under a new
+  CSB ID, with the initial T, or with a RAND:
+  test_an_update_keeps_the_csb_id_and_takes_a_new_timestamp, test_an_update_carries_no_rand.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from mikey.modes.psk_initiator import PskInitiator
 from mikey.modes.psk_responder import PskResponder
 from mikey.modes.responder import Responder
 from mikey.wire import Message, Rand
+from tests.mutants.psk_mutants import _UpdateNewCsb, _UpdateOldTimestamp, _UpdateWithRand
 from tests.mutants.timing_mutants import register
 
 
@@ -151,3 +155,18 @@ ANY_CSB = "takes the answer to its update under any CSB ID"
 for _mode in ("PSK", "PK", "DH", "DH-HMAC"):
     register(_mode, "takes_the_answer_to_its_update_for_any_csb", _AnyCsbIdInUpdateAnswers,
              "RFC3830-6.1-csb-id-echo", ANY_CSB)  # fmt: skip
+
+
+# -- the update's CSB ID, T and RAND: PSK's breakages, in the other modes with updates -------
+
+COMPOSED = (
+    ("sends_updates_under_a_new_csb_id", _UpdateNewCsb, "RFC3830-4.5-update-same-csb-id",
+     "sends updates under a new CSB ID"),
+    ("includes_a_rand_in_updates", _UpdateWithRand, "RFC3830-4.5-update-no-rand",
+     "includes a new RAND in update messages"),
+    ("reuses_the_initial_timestamp_in_updates", _UpdateOldTimestamp,
+     "RFC3830-4.5-update-new-timestamp", "reuses the initial timestamp in updates"),
+)  # fmt: skip
+for _mode in ("PK", "DH", "DH-HMAC"):
+    for _name, _machine, _rule, _what in COMPOSED:
+        register(_mode, _name, _machine, _rule, _what)

@@ -28,7 +28,7 @@ from tests.mutants.test_bank import run_suite
 
 PACKAGE = Path(cli.__file__).parent / "requirements"
 MESSAGES = ("initial", "update")
-GAPS = 86
+GAPS = 78
 """Cells the table marks "gap": a rule that applies there and no test exercising it.
 Closing one lowers this number; opening one must raise it, visibly."""
 INITIATOR_TYPES = frozenset(
