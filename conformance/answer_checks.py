@@ -62,8 +62,26 @@ from suts.base import ExchangeParams, Profile, Sut
 
 Forge = Callable[[MessageMutation], bytes]
 """The reference's answer changed by a mutation, MACed or signed anew."""
-Answerer = Callable[[Sut, Evidence], tuple[bytes, Forge]]
-"""The reference's answer to the SUT's I_MESSAGE, and how to forge it anew."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reference's answer to the SUT's I_MESSAGE, and how to forge it anew."""
+
+    message: bytes
+    forge: Forge
+    for_another_csb: Callable[[], bytes]
+    """The answer under the next CSB ID, with every key derived from the CSB ID (the V or
+    KEMAC keys, RFC 3830 4.1.4) derived anew: only the CSB ID rule tells it apart."""
+
+
+Answerer = Callable[[Sut, Evidence], Answer]
+"""Drives the SUT's I_MESSAGE to the reference responder; its answer."""
+
+
+def next_csb_id(msg: Message) -> Message:
+    """`msg` under the next CSB ID."""
+    return replace(msg, hdr=replace(msg.hdr, csb_id=(msg.hdr.csb_id + 1) & 0xFFFFFFFF))
 
 
 def _resealed(ref: ReferenceResponder, answer: bytes) -> Forge:
@@ -71,9 +89,11 @@ def _resealed(ref: ReferenceResponder, answer: bytes) -> Forge:
 
 
 def _verified(ref: ReferenceResponder, params: ExchangeParams) -> Answerer:
-    def answer(sut: Sut, evidence: Evidence) -> tuple[bytes, Forge]:
+    def answer(sut: Sut, evidence: Evidence) -> Answer:
         message = reference_answers(sut, ref, params, evidence)
-        return message, _resealed(ref, message)
+        return Answer(
+            message, _resealed(ref, message), lambda: ref.resealed_response(message, csb_delta=1)
+        )
 
     return answer
 
@@ -88,9 +108,13 @@ def _pk(profile: Profile) -> Answerer:
 
 def _dh_family(family: DhFamily[Any, Any]) -> Callable[[Profile], Answerer]:
     def for_profile(profile: Profile) -> Answerer:
-        def answer(sut: Sut, evidence: Evidence) -> tuple[bytes, Forge]:
+        def answer(sut: Sut, evidence: Evidence) -> Answer:
             ref, data = family.answered(sut, profile, evidence)
-            return data, lambda mutate: ref.forged(data, mutate)
+            return Answer(
+                data,
+                lambda mutate: ref.forged(data, mutate),
+                lambda: bytes(ref.forged(data, next_csb_id)),
+            )
 
         return answer
 
@@ -100,7 +124,7 @@ def _dh_family(family: DhFamily[Any, Any]) -> Callable[[Profile], Answerer]:
 def _rsar(profile: Profile) -> Answerer:
     ref = RsaRReferenceResponder(profile)
 
-    def answer(sut: Sut, evidence: Evidence) -> tuple[bytes, Forge]:
+    def answer(sut: Sut, evidence: Evidence) -> Answer:
         with vehicle():
             reply = ref.take(initiate(sut, RSA_R, evidence))
             reference_took(reply.outcome, "the SUT's I_MESSAGE")
@@ -113,7 +137,7 @@ def _rsar(profile: Profile) -> Answerer:
             msg = mutate(decode_message(reply.message or b""))
             return sign_r_message(msg, i_message, pk.s_type, key, pk.hash_name)
 
-        return reply.message, forge
+        return Answer(reply.message, forge, lambda: ref.for_another_csb(reply.message or b""))
 
     return answer
 
@@ -134,6 +158,8 @@ class Answering:
     """The requirement ID of the answer's MAC; None: the answer is signed, not MACed."""
     identity_rule: str | None = None
     """The requirement ID of the answer's IDr; None: not checked here."""
+    csb_rule: str = "RFC3830-6.1-csb-id-echo"
+    """The requirement ID of the answer's CSB ID, the I_MESSAGE's (RFC 3830 6.1)."""
 
 
 ANSWERING = (
@@ -173,7 +199,14 @@ ANSWERING = (
         mac_rule="RFC4650-3-hmac-in-kemac",
         identity_rule="RFC4650-3-idr-in-r-message",
     ),
-    Answering("RSA-R", lambda: RSA_R, _rsar, DataType.RSA_R_INIT, "RFC4738-3.1-r-message"),
+    Answering(
+        "RSA-R",
+        lambda: RSA_R,
+        _rsar,
+        DataType.RSA_R_INIT,
+        "RFC4738-3.1-r-message",
+        csb_rule="RFC4738-3.6-csb-id",
+    ),
 )
 """Every mode whose Initiator takes an answer (not MIKEY-SAKKE, RFC 6509 2.1)."""
 
@@ -238,7 +271,7 @@ def answer_with_an_initiating_data_type_is_refused(
     answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The answer, its HDR data type the I_MESSAGE's (a reflection), sealed anew."""
-    _, forge = answering.responder(profile)(sut, evidence)
+    forge = answering.responder(profile)(sut, evidence).forge
 
     def reflected(msg: Message) -> Message:
         return replace(msg, hdr=replace(msg.hdr, data_type=answering.i_type))
@@ -252,7 +285,7 @@ def answer_with_a_second_timestamp_is_refused(
     answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The answer with its T payload twice (the grammar has one), sealed anew."""
-    _, forge = answering.responder(profile)(sut, evidence)
+    forge = answering.responder(profile)(sut, evidence).forge
 
     def doubled(msg: Message) -> Message:
         i = next(i for i, p in enumerate(msg.payloads) if isinstance(p, Timestamp))
@@ -271,7 +304,7 @@ def answer_from_another_responder_is_refused(
     answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The answer with an IDr that is not the responder the SUT addressed, sealed anew."""
-    _, forge = answering.responder(profile)(sut, evidence)
+    forge = answering.responder(profile)(sut, evidence).forge
     expect_refused(
         sut, evidence, f"the answer from {OTHER_RESPONDER.decode()}", forge(another_responder)
     )
@@ -302,6 +335,15 @@ def verification_for_v0_is_refused(
     )
 
 
+def answer_for_another_csb_is_refused(
+    answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """The answer under the next CSB ID, MACed or signed anew: it answers no message of
+    the SUT's (RFC 3830 6.1: the Responder uses the Initiator's CSB ID; RFC 4738 3.6)."""
+    moved = answering.responder(profile)(sut, evidence).for_another_csb()
+    expect_refused(sut, evidence, "the answer under another CSB ID", moved)
+
+
 def null_mac(msg: Message) -> Message:
     """`msg` with its V, or else (no V) its KEMAC, MACed with the NULL MAC: no MAC."""
     has_v = any(isinstance(p, Verification) for p in msg.payloads)
@@ -320,6 +362,6 @@ def answer_with_the_null_mac_is_refused(
     answering: Answering, sut: Sut, profile: Profile, evidence: Evidence
 ) -> None:
     """The answer MACed with the NULL MAC instead of the KEMAC's MAC algorithm."""
-    answer, _ = answering.responder(profile)(sut, evidence)
+    answer = answering.responder(profile)(sut, evidence).message
     data = encode_message(null_mac(decode_message(answer)))
     expect_refused(sut, evidence, "the answer with the NULL MAC", data)

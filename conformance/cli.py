@@ -345,6 +345,12 @@ def run(options: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def list_tests(options: argparse.Namespace) -> int:
     """`run --list`: collect what the options select and print one line per test."""
+    print(listing.format_tests(collect(options)))
+    return 0
+
+
+def collect(options: argparse.Namespace) -> list[listing.Listed]:
+    """The tests `run` would run with these options, collected, not run."""
     load_profile(options.profile)
     expectations_file(options)
     lister = listing.Lister()
@@ -358,8 +364,7 @@ def list_tests(options: argparse.Namespace) -> int:
     status = pytest.main(args, plugins=[lister])
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise CliError(f"collecting the suite failed (pytest exit status {int(status)})")
-    print(listing.format_tests(lister.tests))
-    return 0
+    return lister.tests
 
 
 def execute(run_dir: Path, info: RunInfo, args: list[str]) -> int:

@@ -22,7 +22,7 @@ from conformance.reference import send_to_responder
 from conformance.reference_dh import out_of_range, replace_dh
 from conformance.vehicle import reference_took, vehicle
 from mikey.crypto.dh import DhKeyPair
-from mikey.wire import Dh, DhGroup, ErrorNo, Message
+from mikey.wire import Dh, DhGroup, ErrorNo, Id, IdType, Message
 from suts.base import Profile, Role, Sut
 
 Family = DhFamily[Any, Any]
@@ -105,6 +105,56 @@ def rejects_a_dhr_of_another_group(
     assert not outcome.accepted, "the SUT accepted a DHr of another group than its DHi"
 
 
+def rejects_an_r_message_that_does_not_echo_dhi(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """R_MESSAGE = ..., DHr, DHi, SIGNr or KEMAC: an answer, signed or MACed anew, whose
+    DHi is not the SUT's (here: DHr twice) answers no I_MESSAGE of the SUT's."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    dhr = ref.last_dhr()
+    forged = ref.forged(answer, replace_dh(1, lambda _: dhr))
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", forged))
+    assert not outcome.accepted, f"the SUT accepted an {dh.r_name} echoing another DHi"
+
+
+def rejects_an_r_message_without_its_idi(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, how: str
+) -> None:
+    """IDi is always in the R_MESSAGE (RFC 3830 3.3, RFC 4650 3): an answer, signed or
+    MACed anew, that leaves it out ("left-out") or names another initiator ("another")."""
+    ref, answer = dh.answered(sut, profile, evidence)
+    stranger = Id(IdType.URI, b"sip:mallory@mikey.test")
+
+    def change(msg: Message) -> Message:
+        ids = [i for i, p in enumerate(msg.payloads) if isinstance(p, Id)]
+        at = ids[-1]  # [IDr], IDi: IDi is the last ID payload
+        new = () if how == "left-out" else (stranger,)
+        return replace(msg, payloads=(*msg.payloads[:at], *new, *msg.payloads[at + 1 :]))
+
+    forged = ref.forged(answer, change)
+    outcome = sut.complete(evidence.to_sut(f"{dh.r_name} (forged)", forged))
+    assert not outcome.accepted, f"the SUT accepted an {dh.r_name} whose IDi is {how}"
+
+
+def rejects_an_update_answer_with_a_dhr_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """After an exchange, the answer to the SUT's re-keying update, signed or MACed anew,
+    whose DHr is `value` of OUT_OF_RANGE is refused as an initial answer's would be (RFC
+    3830 3.3, 4.5; RFC 4650 1.1, 3.1). Not applicable if the SUT does not implement
+    updates."""
+    if not sut.capabilities().updates:
+        pytest.skip("not-applicable: the SUT does not implement CSB updates")
+    ref = dh.completed(sut, profile, evidence)
+    reply = ref.take(evidence.from_sut("update", sut.update()) or b"")
+    assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    assert reply.message is not None, f"no answer to the update: {reply.outcome.reason}"
+    bad = out_of_range(DhGroup.OAKLEY_5, value)
+    forged = ref.forged(reply.message, replace_dh(0, lambda d: replace(d, value=bad)))
+    outcome = sut.complete(evidence.to_sut(f"answer to the update (DHr = {value})", forged))
+    assert not outcome.accepted, f"the SUT took an answer to its update with DHr = {value}"
+
+
 def rekeying_update(dh: Family, sut: Sut, profile: Profile, evidence: Evidence) -> Message:
     """After an exchange, the SUT's re-keying update carries a fresh DHi and is taken by
     the reference responder; returned for the mode's own checks. Not applicable if the
@@ -165,6 +215,20 @@ def rejects_a_dhi_outside_the_group(
     ref = dh.reference(profile)
     bad = out_of_range(ref.settings.group, value)
     data = ref.forge(replace_dh(0, lambda d: replace(d, value=bad)))
+    reply = send_to_responder(sut, ref, data, evidence)
+    expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
+
+
+def rejects_an_update_with_a_dhi_outside_the_group(
+    dh: Family, sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """After an exchange the SUT took, a re-keying update, signed or MACed anew, whose DHi
+    is `value` of OUT_OF_RANGE is refused as an initial message's would be (RFC 3830
+    3.3, 4.5; RFC 4650 1.1, 3.1)."""
+    ref, _ = dh.established(sut, profile, evidence)
+    bad = out_of_range(ref.settings.group, value)
+    update = ref.peer.compose_update(new_keys=True)
+    data = ref.peer.seal(replace_dh(0, lambda d: replace(d, value=bad))(update))
     reply = send_to_responder(sut, ref, data, evidence)
     expect_rejection(reply, evidence, ref.csb_id, INVALID_DH)
 

@@ -8,18 +8,22 @@ forgery rejects the one fault it carries.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
-from conformance.reference import HarnessError, environment
+from conformance.reference import ByteMutation, HarnessError, environment
+from mikey.crypto.signature import signature_sign
 from mikey.modes.base import Outcome, Reply
 from mikey.modes.pk_common import sealed_kemac
 from mikey.modes.psk_common import message_keys
 from mikey.modes.rsar_common import sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
+from mikey.modes.signing import sign_message, signature_length, signed_part, unsigned
 from mikey.ntp import ts_value_64
 from mikey.wire import (
+    DecodeError,
     Kemac,
     Message,
     Payload,
@@ -27,6 +31,7 @@ from mikey.wire import (
     Timestamp,
     decode_message,
     encode_key_data_with_id,
+    encode_message,
 )
 from suts.base import ExchangeParams, Profile, Role
 from suts.builtin_modes import rsar_settings_for
@@ -56,10 +61,22 @@ class RsaRReferenceInitiator:
         return data
 
     def forge(self, mutate: Any) -> bytes:
-        """A new I_MESSAGE changed by `mutate` (Message -> Message), then signed."""
-        data = self.peer.seal(mutate(self.peer.compose()))
-        self.message = decode_message(data)
+        """A new I_MESSAGE changed by `mutate` (Message -> Message), then signed; it need
+        not decode (an unassigned value), so the peer does not record it as sent."""
+        s = self.settings
+        self.message = mutate(self.peer.compose())
+        data = sign_message(self.message, s.s_type, s.credential.private_key(), s.hash_name)
+        with suppress(DecodeError):
+            self.peer.sent = decode_message(data)  # its answer is awaited
         return data
+
+    def forge_bytes(self, mutate: ByteMutation) -> bytes:
+        """A new I_MESSAGE changed by `mutate` on the byte level, then signed."""
+        s = self.settings
+        key = s.credential.private_key()
+        self.message = unsigned(self.peer.compose(), s.s_type, signature_length(key))
+        covered = mutate(signed_part(encode_message(self.message), self.message))
+        return covered + signature_sign(s.s_type, key, covered, s.hash_name)
 
     @property
     def csb_id(self) -> int:
@@ -122,6 +139,23 @@ class RsaRReferenceResponder:
             for p in msg.payloads
         )
         return self.resigned(r_message, payloads)
+
+    def for_another_csb(self, r_message: bytes) -> bytes:
+        """The R_MESSAGE under the next CSB ID, its KEMAC sealed anew under keys derived
+        with that CSB ID (RFC 3830 4.1.4, 4.2.3) and re-signed: only the CSB ID rule
+        (4738 3.6) tells it from the answer."""
+        csb, env_key, id_r = self.peer.last_csb, self.peer.last_env_key, self.pk.transport.id_r
+        if csb is None or env_key is None or id_r is None:
+            raise HarnessError("no R_MESSAGE made yet")
+        msg = decode_message(r_message)
+        csb_id = (csb.csb_id + 1) & 0xFFFFFFFF
+        old, t = msg.all(Kemac)[0], msg.all(Timestamp)[0]
+        keys = message_keys(env_key, csb_id, csb.rand, old.encr_alg, old.mac_alg)
+        plain = encode_key_data_with_id(id_r, csb.key_data)
+        kemac = sealed_kemac(old.encr_alg, old.mac_alg, keys, csb_id, ts_value_64(t), plain)
+        payloads = tuple(kemac if isinstance(p, Kemac) else p for p in msg.payloads)
+        moved = encode_message(replace(msg, hdr=replace(msg.hdr, csb_id=csb_id)))
+        return self.resigned(moved, payloads)
 
     def with_extra_rand(self, r_message: bytes) -> bytes:
         """The R_MESSAGE with a RAND of its own after T, re-signed (4738 3.7)."""

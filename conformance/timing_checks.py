@@ -255,6 +255,47 @@ def replayed_message_is_refused(
     expect_rejection(again, evidence, ref.csb_id, None)
 
 
+AUTHENTICATED_ONLY = {
+    "PSK": "RFC3830-5.3-replay-cache-authenticated-only",
+    "PK": "RFC3830-5.3-replay-cache-authenticated-only",
+    "DH": "RFC3830-5.3-replay-cache-authenticated-only",
+    "DH-HMAC": DHHMAC_RULE,
+    "RSA-R": "RFC3830-5.3-replay-cache-authenticated-only",
+    "SAKKE": SAKKE_RULE,
+}
+"""Per mode, the requirement ID of "only authenticated messages enter the replay cache"
+(RFC 3830 5.3: the Responder adds a message once "the message is authenticated")."""
+
+
+def forgery_cases() -> list[Any]:
+    """Test parameters, one per mode, marked with the mode and its AUTHENTICATED_ONLY ID."""
+    return [
+        pytest.param(
+            timed,
+            id=timed.mode,
+            marks=[
+                pytest.mark.mode(timed.mode),
+                pytest.mark.requirement(AUTHENTICATED_ONLY[timed.mode]),
+            ],
+        )
+        for timed in MODES
+    ]
+
+
+def forgery_does_not_poison_the_replay_cache(
+    timed: TimedMode, sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """A forged copy of a message (its last bit, of its MAC or signature, flipped), then
+    the genuine one: the forgery must not have entered the replay cache, so the genuine
+    message is taken (5.3)."""
+    ref = timed.reference(profile, 0.0, sut)
+    genuine = ref.i_message()
+    evidence.note("first a copy with its last bit (MAC or signature) flipped")
+    send_to_responder(sut, ref, genuine[:-1] + bytes([genuine[-1] ^ 0x01]), evidence)
+    reply = send_to_responder(sut, ref, genuine, evidence)
+    expect_taken(timed, ref, reply, evidence, "the genuine message after a forged copy")
+
+
 # -- the SUT as initiator ----------------------------------------------------------------
 
 STAMPING = {

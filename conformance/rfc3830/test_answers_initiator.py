@@ -1,6 +1,6 @@
 """Answers the SUT as initiator must refuse, in every mode whose Initiator takes one.
 
-RFC 3830 5.1.2 (Error messages), 6.1 (data types), 3.1-3.3 (the answers' grammars), 5.2
+RFC 3830 5.1.2 (Error messages), 6.1 (data types, the CSB ID), 3.1-3.3 (the answers' grammars), 5.2
 (the verification MAC); RFC 4650 3, 4.1; RFC 4738 3.1, 3.9.1 (conformance.answer_checks).
 """
 
@@ -47,6 +47,15 @@ def test_an_answer_from_another_responder_is_refused(
 ) -> None:
     """The answer with an IDr naming another party, sealed anew, is refused."""
     checks.answer_from_another_responder_is_refused(answering, sut, profile, evidence)
+
+
+@pytest.mark.parametrize(("answering", "kind"), cases("csb_rule"))
+def test_an_answer_for_another_csb_is_refused(
+    sut: Sut, profile: Profile, evidence: Evidence, answering: Answering, kind: str
+) -> None:
+    """An answer under another CSB ID than the I_MESSAGE's, correctly MACed or signed,
+    answers no CSB of the SUT's and is refused (6.1)."""
+    checks.answer_for_another_csb_is_refused(answering, sut, profile, evidence)
 
 
 @pytest.mark.parametrize(("answering", "kind"), cases("mac_rule"))

@@ -100,3 +100,34 @@ def test_a_rekeying_update_has_no_rand_and_a_fresh_dhi(
     the CSB's ID, a DHi of its own, and the reference responder takes it."""
     update = checks.rekeying_update(DH_METHOD, sut, profile, evidence)
     assert update.first(Rand) is None, "the update carries a RAND (4.5)"
+
+
+@pytest.mark.requirement("RFC3830-3.3-r-message-payloads")
+def test_rejects_an_r_message_that_does_not_echo_dhi(
+    sut: Sut, profile: Profile, evidence: Evidence
+) -> None:
+    """R_MESSAGE = ..., DHr, DHi, SIGNr (3.3): a signed answer whose DHi is not the SUT's
+    (here: DHr twice) answers no I_MESSAGE of the SUT's and is refused."""
+    checks.rejects_an_r_message_that_does_not_echo_dhi(DH_METHOD, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC3830-3.3-r-message-payloads")
+@pytest.mark.parametrize("how", ["left-out", "another"])
+def test_rejects_an_r_message_without_its_idi(
+    sut: Sut, profile: Profile, evidence: Evidence, how: str
+) -> None:
+    """R_MESSAGE = HDR, T, [IDr|CERTr], IDi, DHr, DHi, SIGNr (3.3): a signed answer that
+    leaves IDi out or names another initiator is refused."""
+    checks.rejects_an_r_message_without_its_idi(DH_METHOD, sut, profile, evidence, how)
+
+
+@pytest.mark.requirement("RFC3830-3.3-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_an_update_answer_with_a_dhr_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """The answer to a re-keying update whose DHr is 0, 1, p-1, p or 2^n - 1 is refused,
+    as an initial answer's would be."""
+    checks.rejects_an_update_answer_with_a_dhr_outside_the_group(
+        DH_METHOD, sut, profile, evidence, value
+    )

@@ -13,16 +13,15 @@ from dataclasses import replace
 
 import pytest
 
-from conformance.checks import expect_rejection, strict_decode
+from conformance.checks import strict_decode
 from conformance.evidence import Evidence
 from conformance.forge import (
-    POLICY_FAULTS,
     in_form,
     policy_with,
-    replace_policies,
     with_settings,
 )
 from conformance.plugin import NOT_APPLICABLE
+from conformance.policy_checks import send_unsupported_sp
 from conformance.reference import (
     HarnessError,
     ReferenceInitiator,
@@ -131,51 +130,6 @@ def test_takes_the_mandatory_id_types(
 
 # -- 5.1.2, 5.3, 6.10.1: security policies the responder does not support -----------------
 
-PARAM_TYPES = pytest.mark.requirement("RFC3830-6.10.1-param-types")
-
-
-def send_unsupported_sp(
-    sut: Sut, profile: Profile, evidence: Evidence, fault: str
-) -> tuple[ReferenceInitiator, bytes | None]:
-    """An authenticated I_MESSAGE whose SP carries `fault`, which the SUT must reject;
-    returns the reference side and the SUT's answer (None: it stayed silent)."""
-    forgery = POLICY_FAULTS[fault]
-    what = forgery.what
-    ref = ReferenceInitiator(profile, exchange_params())
-    evidence.note(f"the I_MESSAGE's SP proposes {what}; its MAC is valid")
-    reply = send_to_responder(sut, ref, ref.forge(replace_policies(forgery.change)), evidence)
-    assert reply.accepted is not True, (
-        f"the SUT took an I_MESSAGE whose SP proposes {what}; RFC 3830 5.3: the responder "
-        f"sends an Error message or nothing and aborts the processing. SUT: {reply.detail}"
-    )
-    expect_rejection(reply, evidence, ref.csb_id, frozenset({forgery.error}))
-    return ref, reply.message
-
-
-@pytest.mark.role("responder")
-@pytest.mark.requirement("RFC3830-5.3-abort-on-error")
-@pytest.mark.parametrize(
-    "fault",
-    [
-        pytest.param("srtp-encr-alg-9", marks=PARAM_TYPES),
-        pytest.param("srtp-param-type-13", marks=PARAM_TYPES),
-        "prot-type-7",
-    ],
-)
-def test_rejects_a_security_policy_it_does_not_support(
-    sut: Sut, profile: Profile, evidence: Evidence, fault: str
-) -> None:
-    """An I_MESSAGE proposing SP parameters the responder does not support is not taken:
-    no verification message, no CSB, and an Error message, if sent, says Invalid SPpar
-    (10), or Invalid SP (9) for an unknown Prot type (5.3, 6.10.1, Table 6.12)."""
-    ref, _ = send_unsupported_sp(sut, profile, evidence, fault)
-    if sut.capabilities().exports_keys:
-        exported = [sut.srtp_keys(Role.RESPONDER, cs_id) is not None for cs_id in ref.cs_ids]
-        assert not any(exported), (
-            "the SUT rejected the message but exports SRTP keys for its crypto sessions: "
-            "processing must be aborted, no CSB established (RFC 3830 5.3)"
-        )
-
 
 @pytest.mark.role("responder")
 @pytest.mark.requirement("RFC3830-5.1.2-error-supported-params")
@@ -184,7 +138,8 @@ def test_error_message_offers_the_supported_policies(
 ) -> None:
     """An Error message about unsupported SP parameters SHOULD include the supported ones
     (5.1.2, 5.1.1): it carries SP payloads, and an I_MESSAGE proposing them is taken."""
-    _, answer = send_unsupported_sp(sut, profile, evidence, "srtp-encr-alg-9")
+    ref = ReferenceInitiator(profile, exchange_params())
+    _, answer = send_unsupported_sp(ref, sut, evidence, "srtp-encr-alg-9")
     if answer is None:
         pytest.skip("not-applicable: the SUT rejected silently; no Error message to inspect")
     offered = tuple(strict_decode(answer, "the Error message").all(SecurityPolicy))

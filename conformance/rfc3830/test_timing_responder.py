@@ -42,3 +42,12 @@ def test_a_replayed_message_is_refused(
     """The same authenticated initial message, or update, twice: the second is a replay
     and is discarded (5.4)."""
     checks.replayed_message_is_refused(timed, sut, profile, evidence, which)
+
+
+@pytest.mark.parametrize("timed", checks.forgery_cases())
+def test_a_forgery_does_not_poison_the_replay_cache(
+    sut: Sut, profile: Profile, evidence: Evidence, timed: TimedMode
+) -> None:
+    """Only authenticated messages enter the replay cache (5.3): a forged copy first,
+    then the genuine message, which must still be taken."""
+    checks.forgery_does_not_poison_the_replay_cache(timed, sut, profile, evidence)

@@ -6,8 +6,6 @@ values); RFC 3830 6.4 (the groups).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from conformance import dh_exchange_checks as checks
@@ -15,7 +13,6 @@ from conformance.dh_exchange import DH_HMAC
 from conformance.evidence import Evidence
 from conformance.reference_dh import (
     OUT_OF_RANGE,
-    replace_dh,
 )
 from mikey.modes.dhhmac import i_message_identities
 from mikey.wire import (
@@ -27,7 +24,6 @@ from mikey.wire import (
     IdType,
     Kemac,
     MacAlg,
-    Message,
     Rand,
     SecurityPolicy,
     Timestamp,
@@ -163,11 +159,7 @@ def test_rejects_an_r_message_that_does_not_echo_dhi(
 ) -> None:
     """R_message = ..., DHr, DHi, KEMAC: a correctly MACed answer whose DHi is not the
     SUT's (here: DHr twice) answers no I_message of the SUT's and is refused."""
-    ref, answer = DH_HMAC.answered(sut, profile, evidence)
-    dhr = ref.last_dhr()
-    forged = ref.forged(answer, replace_dh(1, lambda dh: dhr))
-    outcome = sut.complete(evidence.to_sut("R_message (forged)", forged))
-    assert not outcome.accepted, "the SUT accepted an R_message echoing another DHi"
+    checks.rejects_an_r_message_that_does_not_echo_dhi(DH_HMAC, sut, profile, evidence)
 
 
 @pytest.mark.requirement("RFC4650-3-responder-includes-idi")
@@ -177,18 +169,7 @@ def test_rejects_an_r_message_without_its_idi(
 ) -> None:
     """IDi "SHALL always" be in the R_message: an answer, correctly MACed, that leaves
     it out or names another initiator is refused."""
-    ref, answer = DH_HMAC.answered(sut, profile, evidence)
-    stranger = Id(IdType.URI, b"sip:mallory@mikey.test")
-
-    def change(msg: Message) -> Message:
-        ids = [i for i, p in enumerate(msg.payloads) if isinstance(p, Id)]
-        at = ids[-1]  # IDr, IDi: IDi is the last ID payload (RFC 4650 3)
-        new = () if how == "left-out" else (stranger,)
-        return replace(msg, payloads=(*msg.payloads[:at], *new, *msg.payloads[at + 1 :]))
-
-    forged = ref.forged(answer, change)
-    outcome = sut.complete(evidence.to_sut("R_message (forged)", forged))
-    assert not outcome.accepted, f"the SUT accepted an R_message whose IDi is {how}"
+    checks.rejects_an_r_message_without_its_idi(DH_HMAC, sut, profile, evidence, how)
 
 
 @pytest.mark.requirement("RFC4650-3.1-rekey-fresh-dhi")
@@ -197,3 +178,15 @@ def test_a_rekeying_update_carries_a_fresh_dhi(
 ) -> None:
     """A re-keying update carries a new DHi (RFC 4650 3.1 a)."""
     checks.rekeying_update(DH_HMAC, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC4650-1.1-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_an_update_answer_with_a_dhr_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """The answer to a re-keying update whose DHr is 0, 1, p-1, p or 2^n - 1 is refused,
+    as an initial answer's would be."""
+    checks.rejects_an_update_answer_with_a_dhr_outside_the_group(
+        DH_HMAC, sut, profile, evidence, value
+    )

@@ -249,3 +249,13 @@ def test_derived_srtp_keys_match_the_reference(
     """The SUT's SRTP master key and salt equal the reference initiator's: both hold
     g^(xi*xr) as TGK and derive by RFC 3830 4.1.3."""
     checks.derived_srtp_keys_match_the_reference(DH_HMAC, sut, profile, evidence)
+
+
+@pytest.mark.requirement("RFC4650-1.1-dh-value-in-group")
+@pytest.mark.parametrize("value", sorted(OUT_OF_RANGE))
+def test_rejects_an_update_with_a_dhi_outside_the_group(
+    sut: Sut, profile: Profile, evidence: Evidence, value: str
+) -> None:
+    """A re-keying update whose DHi is 0, 1, p-1, p or 2^n - 1 is refused, as an initial
+    message's would be."""
+    checks.rejects_an_update_with_a_dhi_outside_the_group(DH_HMAC, sut, profile, evidence, value)

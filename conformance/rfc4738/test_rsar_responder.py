@@ -6,12 +6,15 @@ timestamp window and replays: conformance/rfc3830/test_timing_responder.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference_pk import bad_certificates
 from conformance.reference_rsar import RsaRReferenceInitiator
+from conformance.v_flag_checks import answered_although_v_is_clear
 from conformance.vehicle import t_not_refused, vehicle
 from mikey.wire import (
     DataType,
@@ -103,3 +106,12 @@ def test_rejects_an_initiator_certificate_it_cannot_trust(
     evidence.from_sut("answer", reply.message)
     allowed = frozenset({ErrorNo.INVALID_CERT, ErrorNo.INVALID_ID, ErrorNo.AUTH_FAILURE})
     expect_rejection(reply, evidence, ref.csb_id, allowed)
+
+
+@pytest.mark.requirement("RFC4738-3.4-v-bit")
+def test_the_v_bit_is_ignored(sut: Sut, profile: Profile, evidence: Evidence) -> None:
+    """An I_MESSAGE with V=0, signed, is answered all the same: the V bit is ignored by
+    the Responder, a response being mandatory (3.4)."""
+    ref = RsaRReferenceInitiator(profile)
+    message = ref.forge(lambda msg: replace(msg, hdr=replace(msg.hdr, v=False)))
+    answered_although_v_is_clear(ref, message, sut, evidence)

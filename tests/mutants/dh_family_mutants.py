@@ -170,3 +170,63 @@ class _ShortTgkInitiator(DhHmacInitiator):
     def check_dh(self, msg: Message, sent: Message) -> bytes | None:
         tgk = super().check_dh(msg, sent)
         return tgk[:16] if tgk else tgk
+
+
+@both_modes(
+    "initiator_ignores_the_echoed_dhi",
+    dh="RFC3830-3.3-r-message-payloads",
+    dhhmac="RFC4650-3-r-message-payloads",
+    description="does not check that the answer echoes its DHi",
+)
+class _IgnoresEcho(DhHmacInitiator):
+    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
+        ours = sent.first(Dh)
+        dh = [i for i, p in enumerate(msg.payloads) if isinstance(p, Dh)]
+        if ours is not None and len(dh) == 2:
+            payloads = list(msg.payloads)
+            payloads[dh[1]] = ours  # as if the echoed DHi were ours, whatever it is
+            msg = replace(msg, payloads=tuple(payloads))
+        return super().check_dh(msg, sent)
+
+
+@both_modes(
+    "initiator_ignores_idi",
+    dh="RFC3830-3.3-r-message-payloads",
+    dhhmac="RFC4650-3-responder-includes-idi",
+    description="takes answers without or with another IDi",
+)
+class _IgnoresIdi(DhHmacInitiator):
+    def check_identity(self, msg: Message) -> None:
+        return None
+
+
+@both_modes(
+    "responder_accepts_any_dh_value_in_updates",
+    dh="RFC3830-3.3-dh-value-in-group",
+    dhhmac="RFC4650-1.1-dh-value-in-group",
+    description="checks the DHi of initial messages only: takes 0, 1, p-1 in an update",
+)
+class _AnyDhiInUpdates(DhHmacResponder):
+    def check_dh(self, msg: Message, prior: Csb | None) -> Dh | None:
+        self.updating = prior is not None
+        return msg.first(Dh) if self.updating else super().check_dh(msg, prior)
+
+    def agree(self, dhi: Dh | None) -> tuple[DhKeyPair | None, bytes | None]:
+        if dhi is None or not getattr(self, "updating", False):
+            return super().agree(dhi)
+        pair = DhKeyPair.generate(dhi.group, self.env.random)
+        return pair, raw_secret(pair, dhi.value)
+
+
+@both_modes(
+    "initiator_accepts_any_dhr_in_update_answers",
+    dh="RFC3830-3.3-dh-value-in-group",
+    dhhmac="RFC4650-1.1-dh-value-in-group",
+    description="checks the DHr of initial answers only: takes 0, 1, p-1 answering an update",
+)
+class _LaxDhInUpdateAnswers(DhHmacInitiator):
+    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
+        dh = msg.all(Dh)
+        if sent.first(Rand) is not None or self.key_pair is None or len(dh) != 2:
+            return super().check_dh(msg, sent)
+        return raw_secret(self.key_pair, dh[0].value)

@@ -22,7 +22,6 @@ from mikey.wire import (
     CertType,
     CommonHeader,
     DataType,
-    Dh,
     EncrAlg,
     Id,
     Kemac,
@@ -185,32 +184,6 @@ class _SkipsMacInitiator(DhHmacInitiator):
 @mutant("RFC4650-3-hmac-coverage", "takes R_messages without checking their HMAC")
 def dhhmac_initiator_skips_mac(profile: Profile) -> Sut:
     return DH_HMAC.sut(profile, _SkipsMacInitiator)
-
-
-class _IgnoresEcho(DhHmacInitiator):
-    def check_dh(self, msg: Message, sent: Message) -> bytes | None:
-        ours = sent.first(Dh)
-        dh = [i for i, p in enumerate(msg.payloads) if isinstance(p, Dh)]
-        if ours is not None and len(dh) == 2:
-            payloads = list(msg.payloads)
-            payloads[dh[1]] = ours  # as if the echoed DHi were ours, whatever it is
-            msg = replace(msg, payloads=tuple(payloads))
-        return super().check_dh(msg, sent)
-
-
-@mutant("RFC4650-3-r-message-payloads", "does not check that the R_message echoes its DHi")
-def dhhmac_initiator_ignores_the_echoed_dhi(profile: Profile) -> Sut:
-    return DH_HMAC.sut(profile, _IgnoresEcho)
-
-
-class _IgnoresIdi(DhHmacInitiator):
-    def check_identity(self, msg: Message) -> None:
-        return None
-
-
-@mutant("RFC4650-3-responder-includes-idi", "takes R_messages without or with another IDi")
-def dhhmac_initiator_ignores_idi(profile: Profile) -> Sut:
-    return DH_HMAC.sut(profile, _IgnoresIdi)
 
 
 class _ReusesXiOnUpdate(DhHmacInitiator):

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 
 from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
+from mikey.modes.responder import Incoming
 from mikey.modes.rsar_common import PeerChain, RsaRSettings, sign_r_message
 from mikey.modes.rsar_initiator import RsaRInitiator
 from mikey.modes.rsar_responder import RsaRResponder
@@ -201,6 +202,18 @@ class _ClearsV(RsaRInitiator):
 @mutant("RFC4738-3.4-v-bit", "RSA-R initiator: V clear in the I_MESSAGE")
 def rsar_clears_v(profile: Profile) -> Sut:
     return with_initiator(profile, _ClearsV)
+
+
+class _HonoursV(RsaRResponder):
+    def process(self, incoming: Incoming) -> tuple[bytes | None, str]:
+        answer, reason = super().process(incoming)
+        msg = incoming.msg
+        return (answer if msg is None or msg.hdr.v else None), reason
+
+
+@mutant("RFC4738-3.4-v-bit", "RSA-R responder: no R_MESSAGE when the I_MESSAGE has V clear")
+def rsar_responder_honours_v(profile: Profile) -> Sut:
+    return with_responder(profile, _HonoursV)
 
 
 class _NoRand(RsaRInitiator):

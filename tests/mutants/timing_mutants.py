@@ -13,6 +13,8 @@ conformance.timing_checks.MODES cites for the test it must fail:
   edge on that side kills them;
 - the replay cache not consulted for updates, or for initial messages
   (test_a_replayed_message_is_refused[<mode>-update|initial]);
+- forged messages put into the replay cache before their MAC or signature is checked
+  (test_a_forgery_does_not_poison_the_replay_cache[<mode>]; PSK's is in psk_mutants.py);
 - as initiator, the answer's T checked against the clock's window instead of against the
   T it sent (test_timing_initiator.py, test_an_answer_with_another_timestamp_is_refused).
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from conformance.timing_checks import AUTHENTICATED_ONLY
 from mikey.modes.base import Environment, Rejection
 from mikey.modes.csb import Csb
 from mikey.modes.psk_initiator import PskInitiator
@@ -214,3 +217,15 @@ for _mode, _replay in REPLAY.items():
              "does not look an update up in its replay cache")  # fmt: skip
     register(_mode, "reprocesses_a_replayed_initial_message", _ReplaysInitialMessages, _replay,
              "processes a repeat of an initial message again")  # fmt: skip
+
+
+class _CachesBeforeAuth(Responder):
+    def check_replay(self, data: bytes, msg: Message) -> None:
+        super().check_replay(data, msg)
+        self.remember(data, msg)  # before the MAC or signature is verified: 5.3 forbids it
+
+
+CACHES_ALL = "puts every message into its replay cache, forged or not"
+for _mode in ("PK", "DH", "DH-HMAC", "RSA-R", "SAKKE"):  # PSK's: caches_unauthenticated
+    register(_mode, "caches_unauthenticated_messages", _CachesBeforeAuth,
+             AUTHENTICATED_ONLY[_mode], CACHES_ALL)  # fmt: skip

@@ -1,0 +1,23 @@
+"""The V flag where an answer is mandatory: the DH method (RFC 3830 6.1: "the V flag
+SHALL be ignored" by a DH Responder, its R_MESSAGE being mandatory) and RSA-R (RFC 4738
+3.4: the V bit is "ignored by the Responder, as a response is MANDATORY in this mode").
+
+One body, used by test_dh_responder.py and test_rsar_responder.py: an I_MESSAGE with V=0,
+signed, is answered all the same, and the answer is one the reference initiator takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.evidence import Evidence
+from conformance.reference import send_to_responder
+from suts.base import Sut
+
+
+def answered_although_v_is_clear(ref: Any, message: bytes, sut: Sut, evidence: Evidence) -> None:
+    """`message` (V=0) from the reference initiator `ref` gets an answer `ref` takes."""
+    reply = send_to_responder(sut, ref, message, evidence)
+    assert reply.message is not None, f"no answer to an I_MESSAGE with V=0: {reply.detail}"
+    outcome = ref.take_response(reply.message)
+    assert outcome.accepted, f"the reference initiator rejects the answer: {outcome.reason}"
