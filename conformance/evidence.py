@@ -2,14 +2,17 @@
 
 Every failure must be replayable from its evidence (docs/design.md, "The flow of
 one test", step 3), so each message either way is kept whole, in hex, with
-our strict decoder's reading of it when it decodes.
+our strict decoder's reading of it when it decodes, and the time it was
+recorded (the report writes the exchanges as packet captures, docs/reports.md).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from mikey.srtp import SrtpKeys
 from mikey.wire import DecodeError, decode_message, message_to_dict
 
 
@@ -28,6 +31,7 @@ class Evidence:
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
+    keys: list[dict[str, Any]] = field(default_factory=list)
 
     def to_sut(self, label: str, data: bytes) -> bytes:
         """Record a message the suite sends to the SUT; returns it unchanged."""
@@ -49,6 +53,21 @@ class Evidence:
         """A note holding key material: reported only with --show-secrets."""
         self.secrets.append(text)
 
+    def srtp_keys(self, cs_id: int, reference: SrtpKeys, sut: SrtpKeys) -> None:
+        """The SRTP master key and salt of crypto session `cs_id` on both sides: secrets,
+        kept (and written to the captures' key log) only with --show-secrets."""
+        self.secret(f"cs {cs_id}: reference {reference}, SUT {sut}")
+        for side, keys in (("reference", reference), ("sut", sut)):
+            self.keys.append(
+                {
+                    "cs_id": cs_id,
+                    "side": side,
+                    "master_key": keys.master_key.hex(),
+                    "master_salt": keys.master_salt.hex(),
+                    "profile": keys.profile,
+                }
+            )
+
     def _add(self, direction: str, label: str, data: bytes) -> None:
         self.exchanges.append(
             {
@@ -56,6 +75,7 @@ class Evidence:
                 "label": label,
                 "hex": data.hex(),
                 "decoded": decoded_or_none(data),
+                "time": round(time.time(), 6),
             }
         )
 
@@ -65,4 +85,7 @@ class Evidence:
             notes.extend(f"secret: {s}" for s in self.secrets)
         elif self.secrets:
             notes.append(f"{len(self.secrets)} secret note(s) withheld (use --show-secrets)")
-        return {"exchanges": self.exchanges, "notes": notes}
+        found: dict[str, Any] = {"exchanges": self.exchanges, "notes": notes}
+        if show_secrets and self.keys:
+            found["keys"] = self.keys
+        return found

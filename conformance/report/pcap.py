@@ -1,0 +1,115 @@
+"""Classic libpcap files of IPv4 packets (LINKTYPE_RAW), written with struct.
+
+The format (https://www.tcpdump.org/manpages/pcap-savefile.5.html): a 24-byte
+file header, then per packet a 16-byte record header (seconds, microseconds,
+captured and original length) and the packet. The packets are IPv4 (RFC 791)
+carrying UDP (RFC 768) or TCP (RFC 9293) segments with valid checksums; a UDP
+datagram too long for one IPv4 packet is fragmented (RFC 791 2.3), as a host
+would send it.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+MAGIC_USEC = 0xA1B2C3D4
+LINKTYPE_RAW = 101
+"""Raw IPv4/IPv6, no link-layer header."""
+SNAPLEN = 262144
+FILE_HEADER = struct.pack("<IHHiIII", MAGIC_USEC, 2, 4, 0, 0, SNAPLEN, LINKTYPE_RAW)
+RECORD = struct.Struct("<IIII")
+
+IP_HEADER = struct.Struct("!BBHHHBBH4s4s")
+UDP_HEADER = struct.Struct("!HHHH")
+TCP_HEADER = struct.Struct("!HHIIBBHHH")
+PROTO_TCP, PROTO_UDP = 6, 17
+TTL = 64
+MAX_IP_PAYLOAD = 65535 - IP_HEADER.size
+FRAGMENT_PAYLOAD = 1480
+"""Bytes of UDP per fragment (a 1500-byte MTU); a multiple of 8, as RFC 791 requires."""
+MORE_FRAGMENTS = 0x2000
+
+TCP_SYN, TCP_ACK, TCP_PSH = 0x02, 0x10, 0x08
+
+Endpoint = tuple[str, int]
+"""An IPv4 address and a port."""
+
+
+@dataclass(frozen=True)
+class Packet:
+    """One captured IPv4 packet and when it was seen (seconds since the epoch)."""
+
+    time: float
+    data: bytes
+
+
+def checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071): one's complement of the one's complement sum."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def _pseudo_header(src: str, dst: str, proto: int, length: int) -> bytes:
+    """RFC 768 / RFC 9293 3.1: the checksum covers the addresses, protocol and length."""
+    return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto, length)
+
+
+def _ipv4(src: str, dst: str, proto: int, ident: int, frag: int, payload: bytes) -> bytes:
+    fields = [0x45, 0, IP_HEADER.size + len(payload), ident & 0xFFFF, frag, TTL, proto, 0]
+    addrs = (socket.inet_aton(src), socket.inet_aton(dst))
+    head = IP_HEADER.pack(*fields, *addrs)
+    fields[-1] = checksum(head)
+    return IP_HEADER.pack(*fields, *addrs) + payload
+
+
+def udp(src: Endpoint, dst: Endpoint, payload: bytes, ident: int) -> list[bytes]:
+    """The IPv4 packet(s) of one UDP datagram: one, or its fragments when it is too long."""
+    length = UDP_HEADER.size + len(payload)
+    pseudo = _pseudo_header(src[0], dst[0], PROTO_UDP, length)
+    head = UDP_HEADER.pack(src[1], dst[1], length, 0)
+    sum_ = checksum(pseudo + head + payload) or 0xFFFF  # RFC 768: 0 means "no checksum"
+    segment = UDP_HEADER.pack(src[1], dst[1], length, sum_) + payload
+    if len(segment) <= MAX_IP_PAYLOAD:
+        return [_ipv4(src[0], dst[0], PROTO_UDP, ident, 0, segment)]
+    pieces = range(0, len(segment), FRAGMENT_PAYLOAD)
+    return [
+        _ipv4(
+            src[0],
+            dst[0],
+            PROTO_UDP,
+            ident,
+            (offset // 8) | (MORE_FRAGMENTS if offset + FRAGMENT_PAYLOAD < len(segment) else 0),
+            segment[offset : offset + FRAGMENT_PAYLOAD],
+        )
+        for offset in pieces
+    ]
+
+
+def tcp(
+    src: Endpoint, dst: Endpoint, seq: int, ack: int, flags: int, payload: bytes, ident: int
+) -> bytes:
+    """One IPv4 packet carrying a TCP segment (no options, window 65535)."""
+    fields = [src[1], dst[1], seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 65535, 0, 0]
+    pseudo = _pseudo_header(src[0], dst[0], PROTO_TCP, TCP_HEADER.size + len(payload))
+    fields[7] = checksum(pseudo + TCP_HEADER.pack(*fields) + payload)
+    return _ipv4(src[0], dst[0], PROTO_TCP, ident, 0, TCP_HEADER.pack(*fields) + payload)
+
+
+def write_pcap(out: BinaryIO, packets: Iterable[Packet]) -> int:
+    """Write a whole pcap file of `packets` (in the order given); returns how many."""
+    out.write(FILE_HEADER)
+    written = 0
+    for packet in packets:
+        micros = max(0, round(packet.time * 1_000_000))
+        size = len(packet.data)
+        out.write(RECORD.pack(micros // 1_000_000, micros % 1_000_000, size, size) + packet.data)
+        written += 1
+    return written
