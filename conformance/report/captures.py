@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.report.model import Result
-from conformance.report.pcap import Packet, udp, write_pcap
+from conformance.report.pcap import MAX_UDP_PAYLOAD, Packet, udp, write_pcap
 
 MERGED = "run.pcap"
 FOLDER = "pcap"
@@ -43,7 +43,7 @@ FALLBACK_STEP = 0.001
 
 
 @dataclass(frozen=True)
-class TestCapture:
+class Capture:
     """Where one test's packets are."""
 
     file: str
@@ -95,8 +95,8 @@ def packets_of(result: Result, port: int, fallback: float) -> list[Packet]:
         stamp = exchange.get("time")
         when = float(stamp) if isinstance(stamp, int | float) else fallback + n * FALLBACK_STEP
         src, dst = (suite, sut) if exchange.get("direction") == "to-sut" else (sut, suite)
-        ident = (port << 4) + n
-        packets += [Packet(when, data) for data in udp(src, dst, payload, ident)]
+        if len(payload) <= MAX_UDP_PAYLOAD:  # longer ones never went over UDP either
+            packets.append(Packet(when, udp(src, dst, payload, ident=(port << 4) + n)))
     return packets
 
 
@@ -118,9 +118,7 @@ def _keylog(results: Sequence[Result], ports: Sequence[int]) -> list[str]:
     return lines
 
 
-def write_captures(
-    run_dir: Path, results: Sequence[Result], started: str
-) -> dict[str, TestCapture]:
+def write_captures(run_dir: Path, results: Sequence[Result], started: str) -> dict[str, Capture]:
     """Write run.pcap, pcap/*.pcap, pcap/index.json and (when the evidence holds keys)
     pcap/keys.log; return each test's capture. Files of an earlier render are replaced,
     and a key log is removed when the results hold no keys."""
@@ -139,12 +137,12 @@ def write_captures(
         write_pcap(merged, (per_test[t][i] for _, t, i in order))
     for frame, (_, t, _) in enumerate(order, start=1):
         frames[t].append(frame)
-    captures: dict[str, TestCapture] = {}
+    captures: dict[str, Capture] = {}
     for result, port, packets, found in zip(results, ports, per_test, frames, strict=True):
         name = capture_name(result.test_id)
         with (folder / name).open("wb") as out:
             write_pcap(out, sorted(packets, key=lambda p: p.time))
-        captures[result.test_id] = TestCapture(f"{FOLDER}/{name}", port, tuple(found))
+        captures[result.test_id] = Capture(f"{FOLDER}/{name}", port, tuple(found))
     index = {"merged": MERGED, "tests": {t: c.to_json() for t, c in captures.items()}}
     (folder / INDEX).write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     keylog = _keylog(results, ports)

@@ -3,9 +3,7 @@
 The format (https://www.tcpdump.org/manpages/pcap-savefile.5.html): a 24-byte
 file header, then per packet a 16-byte record header (seconds, microseconds,
 captured and original length) and the packet. The packets are IPv4 (RFC 791)
-carrying UDP (RFC 768) or TCP (RFC 9293) segments with valid checksums; a UDP
-datagram too long for one IPv4 packet is fragmented (RFC 791 2.3), as a host
-would send it.
+carrying UDP datagrams (RFC 768) with valid checksums.
 """
 
 from __future__ import annotations
@@ -25,15 +23,10 @@ RECORD = struct.Struct("<IIII")
 
 IP_HEADER = struct.Struct("!BBHHHBBH4s4s")
 UDP_HEADER = struct.Struct("!HHHH")
-TCP_HEADER = struct.Struct("!HHIIBBHHH")
-PROTO_TCP, PROTO_UDP = 6, 17
+PROTO_UDP = 17
 TTL = 64
-MAX_IP_PAYLOAD = 65535 - IP_HEADER.size
-FRAGMENT_PAYLOAD = 1480
-"""Bytes of UDP per fragment (a 1500-byte MTU); a multiple of 8, as RFC 791 requires."""
-MORE_FRAGMENTS = 0x2000
-
-TCP_SYN, TCP_ACK, TCP_PSH = 0x02, 0x10, 0x08
+MAX_UDP_PAYLOAD = 65535 - IP_HEADER.size - UDP_HEADER.size
+"""65507: the most one UDP datagram over IPv4 carries."""
 
 Endpoint = tuple[str, int]
 """An IPv4 address and a port."""
@@ -58,7 +51,7 @@ def checksum(data: bytes) -> int:
 
 
 def _pseudo_header(src: str, dst: str, proto: int, length: int) -> bytes:
-    """RFC 768 / RFC 9293 3.1: the checksum covers the addresses, protocol and length."""
+    """RFC 768: the checksum covers the addresses, protocol and length too."""
     return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto, length)
 
 
@@ -70,37 +63,16 @@ def _ipv4(src: str, dst: str, proto: int, ident: int, frag: int, payload: bytes)
     return IP_HEADER.pack(*fields, *addrs) + payload
 
 
-def udp(src: Endpoint, dst: Endpoint, payload: bytes, ident: int) -> list[bytes]:
-    """The IPv4 packet(s) of one UDP datagram: one, or its fragments when it is too long."""
+def udp(src: Endpoint, dst: Endpoint, payload: bytes, ident: int) -> bytes:
+    """The IPv4 packet of one UDP datagram; ValueError when `payload` cannot be one."""
+    if len(payload) > MAX_UDP_PAYLOAD:
+        raise ValueError(f"{len(payload)} bytes do not fit one UDP datagram")
     length = UDP_HEADER.size + len(payload)
     pseudo = _pseudo_header(src[0], dst[0], PROTO_UDP, length)
     head = UDP_HEADER.pack(src[1], dst[1], length, 0)
     sum_ = checksum(pseudo + head + payload) or 0xFFFF  # RFC 768: 0 means "no checksum"
     segment = UDP_HEADER.pack(src[1], dst[1], length, sum_) + payload
-    if len(segment) <= MAX_IP_PAYLOAD:
-        return [_ipv4(src[0], dst[0], PROTO_UDP, ident, 0, segment)]
-    pieces = range(0, len(segment), FRAGMENT_PAYLOAD)
-    return [
-        _ipv4(
-            src[0],
-            dst[0],
-            PROTO_UDP,
-            ident,
-            (offset // 8) | (MORE_FRAGMENTS if offset + FRAGMENT_PAYLOAD < len(segment) else 0),
-            segment[offset : offset + FRAGMENT_PAYLOAD],
-        )
-        for offset in pieces
-    ]
-
-
-def tcp(
-    src: Endpoint, dst: Endpoint, seq: int, ack: int, flags: int, payload: bytes, ident: int
-) -> bytes:
-    """One IPv4 packet carrying a TCP segment (no options, window 65535)."""
-    fields = [src[1], dst[1], seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 65535, 0, 0]
-    pseudo = _pseudo_header(src[0], dst[0], PROTO_TCP, TCP_HEADER.size + len(payload))
-    fields[7] = checksum(pseudo + TCP_HEADER.pack(*fields) + payload)
-    return _ipv4(src[0], dst[0], PROTO_TCP, ident, 0, TCP_HEADER.pack(*fields) + payload)
+    return _ipv4(src[0], dst[0], PROTO_UDP, ident, 0, segment)
 
 
 def write_pcap(out: BinaryIO, packets: Iterable[Packet]) -> int:
