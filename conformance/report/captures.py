@@ -1,8 +1,8 @@
 """Every test's exchanges as packet captures: the evidence as Wireshark reads it.
 
 Each MIKEY message of a test's evidence becomes one UDP datagram between the
-suite (127.0.0.1) and the SUT (127.0.0.2) to or from port 2269, MIKEY's port
-(RFC 3830 10), so Wireshark and tshark dissect it as MIKEY. Each test has a
+suite (127.0.0.1) and the SUT (127.0.0.2) to or from port 2269, IANA's port for
+MIKEY (service name "mikey"), so Wireshark and tshark dissect it as MIKEY. Each test has a
 port of its own on the suite's side: its packets are `udp.port == PORT` in the
 run's merged capture. Written from the journal at every render, like
 results.json, so a resumed run's captures cover the whole run.
@@ -35,7 +35,9 @@ INDEX = "index.json"
 KEYLOG = "keys.log"
 SUITE_ADDR, SUT_ADDR = "127.0.0.1", "127.0.0.2"
 MIKEY_PORT = 2269
-"""RFC 3830 10: "MIKEY ... port 2269" (IANA: mikey, udp and tcp)."""
+"""IANA's service name and port registry: mikey, 2269/udp and 2269/tcp; Wireshark's
+MIKEY dissector listens there. (RFC 3830 names no transport: MIKEY rides in SIP, SDP or
+RTSP, or stands alone.)"""
 FIRST_PORT, PORTS = 20000, 40000
 """The suite's port of the n-th test is FIRST_PORT + n, modulo PORTS."""
 FALLBACK_STEP = 0.001
