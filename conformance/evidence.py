@@ -9,11 +9,13 @@ recorded (the report writes the exchanges as packet captures, docs/reports.md).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mikey.srtp import SrtpKeys
 from mikey.wire import DecodeError, decode_message, message_to_dict
+from suts.transport import Segment
 
 
 def decoded_or_none(data: bytes) -> dict[str, Any] | None:
@@ -32,6 +34,8 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
     keys: list[dict[str, Any]] = field(default_factory=list)
+    framing: list[dict[str, Any]] = field(default_factory=list)
+    """The adapter's own protocol around the messages (RTSP), whole, per connection."""
 
     def to_sut(self, label: str, data: bytes) -> bytes:
         """Record a message the suite sends to the SUT; returns it unchanged."""
@@ -68,6 +72,20 @@ class Evidence:
                 }
             )
 
+    def transport(self, segments: Iterable[Segment]) -> None:
+        """Record what the adapter carried over its own protocol (RTSP requests and
+        responses, with the MIKEY messages inside them)."""
+        self.framing += [
+            {
+                "direction": s.direction,
+                "protocol": s.protocol,
+                "connection": s.connection,
+                "time": round(s.time, 6),
+                "hex": s.data.hex(),
+            }
+            for s in segments
+        ]
+
     def _add(self, direction: str, label: str, data: bytes) -> None:
         self.exchanges.append(
             {
@@ -86,6 +104,8 @@ class Evidence:
         elif self.secrets:
             notes.append(f"{len(self.secrets)} secret note(s) withheld (use --show-secrets)")
         found: dict[str, Any] = {"exchanges": self.exchanges, "notes": notes}
+        if self.framing:
+            found["transport"] = self.framing
         if show_secrets and self.keys:
             found["keys"] = self.keys
         return found

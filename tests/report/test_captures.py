@@ -11,8 +11,10 @@ import pytest
 
 from conformance.report.captures import KEYLOG, capture_name, write_captures
 from conformance.report.model import Result, read_journal
+from suts.rtsp_peer import available
 from tests.report.journals import exchange, record
 from tests.report.real_run import FAILING, make_run
+from tests.subprocess_cli import mikeyconf
 
 KEY = {"cs_id": 1, "side": "sut", "master_key": "aa" * 16, "master_salt": "bb" * 14}
 
@@ -52,9 +54,9 @@ def test_the_merged_capture_is_in_time_order_with_a_port_per_test(tmp_path: Path
     assert [ip[28:] for _, ip in merged] == [b"\x01", b"\x03", b"\x02"]
     a, b = (found[r.test_id] for r in results())
     assert (a.frames, b.frames) == ((1, 3), (2,))
-    assert a.port != b.port and a.display_filter == f"udp.port == {a.port}"
+    assert a.ports != b.ports and a.display_filter == f"udp.port == {a.ports[0]}"
     ports = [struct.unpack("!HH", ip[20:24]) for _, ip in merged]
-    assert ports == [(a.port, 2269), (b.port, 2269), (2269, a.port)]
+    assert ports == [(a.ports[0], 2269), (b.ports[0], 2269), (2269, a.ports[0])]
     index = json.loads((tmp_path / "pcap" / "index.json").read_text(encoding="utf-8"))
     assert index["tests"][results()[0].test_id]["frames"] == [1, 3]
     per_test = packets(tmp_path / a.file)
@@ -132,7 +134,8 @@ def test_tshark_dissects_every_test_of_a_real_run_as_mikey(secret_run: Path) -> 
         assert packets(secret_run / capture["file"]) == [merged[f - 1] for f in capture["frames"]]
         for frame, sent in zip(capture["frames"], exchanges, strict=True):
             src, dst, version, malformed = rows[frame]
-            assert capture["port"] in (int(src), int(dst)) and 2269 in (int(src), int(dst))
+            assert capture["ports"] == [int(src) if dst == "2269" else int(dst)]
+            assert 2269 in (int(src), int(dst))
             if sent["decoded"] is not None:  # a valid MIKEY message dissects cleanly
                 assert version == "1" and not malformed, (result.test_id, sent["label"])
     failing = tshark("-r", str(secret_run / index["tests"][FAILING]["file"]), "-V")
@@ -154,3 +157,28 @@ def test_keys_are_kept_apart_and_only_with_show_secrets(secret_run: Path, tmp_pa
     for name in ("journal.jsonl", "results.json", "report.html"):
         text = (plain / name).read_text(encoding="utf-8")
         assert '"keys"' not in text and "master_key" not in text
+
+
+@needs_tshark
+def test_an_rtsp_sut_s_captures_hold_its_rtsp_streams_and_the_mikey_they_carried(
+    tmp_path: Path,
+) -> None:
+    reason = available()
+    if reason is not None:
+        pytest.skip(f"no gst-rtsp-server peer: {reason}")
+    test = "rfc3830/test_psk_initiator.py::test_every_i_message_has_a_unique_timestamp"
+    done = mikeyconf("run", "--sut", "rtsp:gst-rtsp-server", "--test", test, "-q",
+                     "--out", str(tmp_path), "--run-id", "r")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    capture = json.loads((tmp_path / "r" / "pcap" / "index.json").read_text())["tests"][test]
+    assert capture["rtsp"] and len(capture["ports"]) >= 2  # a connection per I_MESSAGE
+    fields = tshark("-r", str(tmp_path / "r" / capture["file"]), "-T", "fields", "-e", "tcp.port",
+                    "-e", "rtsp.method", "-e", "sdp.media_attribute.field", "-e", "mikey.version",
+                    "-e", "tcp.analysis.flags")  # fmt: skip
+    assert fields.returncode == 0, fields.stderr
+    rows = [line.split("\t") for line in fields.stdout.splitlines()]
+    assert all(not flags for *_, flags in rows)  # no lost, duplicate or out-of-order segment
+    assert [r[1] for r in rows if r[1]] == ["DESCRIBE"] * len(capture["ports"])
+    assert sum("key-mgmt" in r[2] for r in rows) == len(capture["ports"])  # SDP offers
+    assert sum(r[3] == "1" for r in rows) == len(capture["ports"])  # the I_MESSAGEs, as MIKEY
+    assert {int(p) for r in rows if r[0] for p in r[0].split(",")} == {554, *capture["ports"]}

@@ -158,7 +158,7 @@ def test_html_filters_offer_the_modes_verdicts_and_levels_of_the_run() -> None:
 def test_html_links_each_test_to_its_capture() -> None:
     summary = summary_of(mixed())
     failed = next(r for r in summary.results if r.verdict == "fail")
-    capture = Capture("pcap/x-1.pcap", 20001, (3, 4))
+    capture = Capture("pcap/x-1.pcap", False, (20001,), (3, 4))
     page = render_html(run_info(), summary, 1, [], None, {failed.test_id: capture})
     assert page.count('href="pcap/x-1.pcap"') == 2  # its card and its row
     assert "<code>udp.port == 20001</code>, frames 3&ndash;4" in page
