@@ -6,7 +6,7 @@ the command that replays it. Every string from a run is escaped.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -55,6 +55,7 @@ def _inline(value: dict[str, Any]) -> str:
 def tree(value: object) -> str:
     """A decoded message (our decoder's JSON form) as nested lists: payloads, then fields;
     an object of scalars only takes one line."""
+    items: Iterable[tuple[str, object]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
