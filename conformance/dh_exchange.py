@@ -26,6 +26,7 @@ from conformance.reference_dh import (
     ReferenceDhInitiator,
     ReferenceDhResponder,
 )
+from conformance.vehicle import reference_took, sut_took, vehicle
 from mikey.wire import DataType, DhGroup, Message
 from suts.base import ExchangeParams, Profile, Sut
 
@@ -73,17 +74,19 @@ class DhFamily(Generic[I, R]):
         """The reference responder (with `settings`) and its R_MESSAGE to the SUT's
         I_MESSAGE."""
         ref = self.responder(profile, **settings)
-        data, _ = self.i_message(sut, evidence)
-        reply = ref.take(data)
-        assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
+        with vehicle():
+            data, _ = self.i_message(sut, evidence)
+            reply = ref.take(data)
+            reference_took(reply.outcome, f"the SUT's {self.i_name}")
         assert reply.message is not None
         return ref, reply.message
 
     def completed(self, sut: Sut, profile: Profile, evidence: Evidence) -> R:
         """The reference responder, whose valid R_MESSAGE the SUT took."""
         ref, answer = self.answered(sut, profile, evidence)
-        outcome = sut.complete(evidence.to_sut(self.r_name, answer))
-        assert outcome.accepted, f"the SUT rejects a valid {self.r_name}: {outcome.detail}"
+        with vehicle():
+            outcome = sut.complete(evidence.to_sut(self.r_name, answer))
+            assert outcome.accepted, f"the SUT rejects a valid {self.r_name}: {outcome.detail}"
         return ref
 
     # -- the SUT as responder ------------------------------------------------------------
@@ -98,6 +101,8 @@ class DhFamily(Generic[I, R]):
     def r_message(self, sut: Sut, ref: I, data: bytes, ev: Evidence) -> tuple[bytes, Message]:
         """The SUT's answer to a valid I_MESSAGE: the R_MESSAGE, which it always sends."""
         reply = send_to_responder(sut, ref, data, ev)
+        with vehicle():  # refused for its current T: the window rule's, not the exchange's
+            sut_took(reply, f"a valid {self.i_name}")
         assert reply.message is not None, f"no {self.r_name} ({self.answer_rule}): {reply.detail}"
         msg = strict_decode(reply.message, f"the {self.r_name}")
         assert msg.hdr.data_type == self.r_type, (
@@ -110,9 +115,9 @@ class DhFamily(Generic[I, R]):
         """A whole exchange with the reference initiator: it and the SUT's R_MESSAGE,
         which it took."""
         ref = self.reference(profile)
-        answer, msg = self.r_message(sut, ref, ref.i_message(), evidence)
-        outcome = ref.take_response(answer)
-        assert outcome.accepted, f"the reference rejects the {self.r_name}: {outcome.reason}"
+        with vehicle():
+            answer, msg = self.r_message(sut, ref, ref.i_message(), evidence)
+            reference_took(ref.take_response(answer), f"the {self.r_name}")
         return ref, msg
 
     def established(self, sut: Sut, profile: Profile, evidence: Evidence) -> tuple[I, Message]:

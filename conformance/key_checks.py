@@ -44,6 +44,8 @@ from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
 from conformance.rfc6509.reference import SakkeReferenceInitiator, SakkeReferenceResponder
 from conformance.rfc6509.reference import params as sakke_params
+from conformance.vehicle import UPDATES as UPDATE_RULES
+from conformance.vehicle import reference_took, sut_took, vehicle
 from mikey.modes.csb import Csb
 from mikey.wire import KeyType, PkeCache, SrtpIdEntry
 from suts.base import ExchangeParams, Profile, Role, Sut
@@ -220,12 +222,12 @@ def responder_keys_follow_every_step(
         ("an update with new keying material", lambda: keyed.update(ref, True)),
         ("an update without new keying material", lambda: keyed.update(ref, False)),
     )
-    for step, message in steps:
-        reply = send_to_responder(sut, ref, message(), evidence)
-        assert reply.accepted is not False, f"the SUT refused {step}: {reply.detail}"
-        if reply.message is not None:
-            outcome = ref.take_response(reply.message)
-            assert outcome.accepted, f"the reference rejects the answer to {step}: {outcome.reason}"
+    for n, (step, message) in enumerate(steps):
+        with vehicle(step_rule(keyed, n)):
+            reply = send_to_responder(sut, ref, message(), evidence)
+            sut_took(reply, step)
+            if reply.message is not None:
+                reference_took(ref.take_response(reply.message), f"the answer to {step}")
         same_keys(sut, Role.RESPONDER, ref.peer.csb, step, evidence)
 
 
@@ -233,6 +235,12 @@ def responder_keys_follow_every_step(
 
 UPDATES = 2
 """How many updates the SUT initiator sends after the initial exchange."""
+
+
+def step_rule(keyed: KeyedMode, step: int) -> str | None:
+    """The precondition of exchange step `step` (0: the initial exchange, the mode's
+    valid-exchange rule; then an update)."""
+    return None if step == 0 else UPDATE_RULES[keyed.mode]
 
 
 def initiator_keys_follow_every_step(
@@ -246,15 +254,14 @@ def initiator_keys_follow_every_step(
     data = initiate(sut, keyed.params(), evidence)
     for n in range(UPDATES + 1):
         step = "the initial exchange" if n == 0 else f"update {n}"
-        reply = ref.take(data)
-        assert reply.outcome.accepted, (
-            f"the reference responder rejects {step}: {reply.outcome.reason}"
-        )
-        answer = reply.message
-        if answer is not None:
-            evidence.to_sut(f"answer to {step}", answer)
-        outcome = sut.complete(answer)
-        assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
+        with vehicle(step_rule(keyed, n)):
+            reply = ref.take(data)
+            reference_took(reply.outcome, step)
+            answer = reply.message
+            if answer is not None:
+                evidence.to_sut(f"answer to {step}", answer)
+            outcome = sut.complete(answer)
+            assert outcome.accepted, f"the SUT rejects the answer to {step}: {outcome.detail}"
         same_keys(sut, Role.INITIATOR, ref.csb, step, evidence)
         if n < UPDATES:
             data = evidence.from_sut(f"update {n + 1}", sut.update()) or b""
@@ -367,13 +374,13 @@ def responder_keys_each_crypto_session(
     SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
     exports_keys(sut, mode.mode)
     ref = mode.initiator(profile, sut)
-    reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
-    evidence.from_sut("answer", reply.message)
-    assert reply.accepted is not False, f"the SUT refused a valid I_MESSAGE: {reply.detail}"
-    if mode.answers:
-        assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
-        outcome = ref.take_response(reply.message)
-        assert outcome.accepted, f"the reference rejects the answer: {outcome.reason}"
+    with vehicle():
+        reply = sut.respond(evidence.to_sut("I_MESSAGE", ref.i_message()), ref.params)
+        evidence.from_sut("answer", reply.message)
+        sut_took(reply, "a valid I_MESSAGE")
+        if mode.answers:
+            assert reply.message is not None, f"no answer to a valid I_MESSAGE: {reply.detail}"
+            reference_took(ref.take_response(reply.message), "the answer")
     csb = ref.peer.csb if mode.answers else ref.csb  # SAKKE's reference: its pending CSB
     same_keys(sut, Role.RESPONDER, csb, "the exchange", evidence)
 
@@ -385,12 +392,12 @@ def initiator_keys_each_crypto_session(
     responder: its SRTP keys for each are the reference's (RFC 3830 4.1.3, 6.1.1)."""
     exports_keys(sut, mode.mode)
     ref = mode.responder(profile)
-    taken = ref.take(initiate(sut, mode.params, evidence))
-    outcome = getattr(taken, "outcome", taken)
-    assert outcome.accepted, f"the reference responder rejects the I_MESSAGE: {outcome.reason}"
-    if mode.answers:
-        answer = taken.message
-        assert answer is not None, "the reference responder sent no answer"
-        done = sut.complete(evidence.to_sut("answer", answer))
-        assert done.accepted, f"the SUT rejects the reference's answer: {done.detail}"
+    with vehicle():
+        taken = ref.take(initiate(sut, mode.params, evidence))
+        reference_took(getattr(taken, "outcome", taken), "the I_MESSAGE")
+        if mode.answers:
+            answer = taken.message
+            assert answer is not None, "the reference responder sent no answer"
+            done = sut.complete(evidence.to_sut("answer", answer))
+            assert done.accepted, f"the SUT rejects the reference's answer: {done.detail}"
     same_keys(sut, Role.INITIATOR, ref.peer.last_csb, "the exchange", evidence)

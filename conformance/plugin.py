@@ -1,9 +1,13 @@
 """The pytest plugin that turns pytest into a MIKEY conformance suite.
 
 It builds the SUT named by --sut, marks tests the SUT cannot take part in as
-not applicable, gives each test its verdict (pass, fail, not-applicable,
+not applicable, gives each test its verdict (pass, fail, inconclusive, not-applicable,
 expected-deviation, unexpected-pass, error) with the requirement IDs it cites, and appends
 one journal line per finished test (schema in conformance/report).
+
+A test whose vehicle failed (conformance/vehicle.py) is inconclusive: pytest, junit.xml
+and allure see a skip whose message names the precondition, with a "root-cause" property
+(junit) and label and link (Allure) naming its requirement.
 
 A test listed in the SUT's expectations file (conformance/expectations.py)
 is marked strict xfail: its failure is an expected-deviation and its pass an
@@ -33,6 +37,7 @@ from conformance import expectations
 from conformance.cert_server import CertServer, cert_server
 from conformance.evidence import Evidence
 from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
+from conformance.vehicle import INCONCLUSIVE, Inconclusive, Running, running
 
 if TYPE_CHECKING:
     from conformance.requirements import Requirement
@@ -58,6 +63,8 @@ _phases_key = pytest.StashKey[list[tuple[str, str, str]]]()
 _started_key = pytest.StashKey[float]()
 _expectations_key = pytest.StashKey[expectations.Expectations | None]()
 _deviation_key = pytest.StashKey[expectations.Deviation]()
+_inconclusive_key = pytest.StashKey[Inconclusive]()
+_checkers_key = pytest.StashKey[dict[str, list[tuple[str, str | None, str | None]]]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -150,6 +157,7 @@ def pytest_collection_modifyitems(
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     suite: list[str] = []
+    checkers = config.stash.setdefault(_checkers_key, {})
     for item in items:
         if not _is_conformance(item):
             keep.append(item)
@@ -167,6 +175,8 @@ def pytest_collection_modifyitems(
         mode, role = marker_arg(item, "mode"), marker_arg(item, "role")
         if mode not in MODES:
             raise pytest.UsageError(f"{item.nodeid}: missing or unknown mode marker {mode!r}")
+        for req_id in requirement_ids(item):
+            checkers.setdefault(req_id, []).append((test_id, mode, role))
         _label(item, catalog)
         _expect(item, test_id)
         selected = (not modes or mode in modes) and (not roles or role in roles)
@@ -303,6 +313,43 @@ def evidence(request: pytest.FixtureRequest) -> Evidence:
     return found
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
+    """Tell conformance.vehicle which test runs; label an inconclusive one for Allure."""
+    if not _is_conformance(item):
+        yield
+        return
+    test = Running(
+        frozenset(requirement_ids(item)),
+        marker_arg(item, "mode"),
+        marker_arg(item, "role"),
+        item.config.stash.get(_checkers_key, {}),
+    )
+    token = running.set(test)
+    try:
+        outcome = yield
+    finally:
+        running.reset(token)
+    exc = outcome.excinfo[1] if outcome.excinfo else None
+    if isinstance(exc, Inconclusive):
+        item.stash[_inconclusive_key] = exc
+        _label_root_cause(item, exc)
+
+
+def _label_root_cause(item: pytest.Item, exc: Inconclusive) -> None:
+    """junit.xml property and Allure label and link naming the precondition's rule."""
+    item.user_properties.append(("root-cause", exc.requirement))
+    item.user_properties.extend(("precondition-checked-by", t) for t in exc.checked_by)
+    import allure  # allure-pytest's API: a no-op unless --alluredir is given
+
+    allure.dynamic.label("root-cause", exc.requirement)
+    entry = load().get(exc.requirement)
+    if entry is not None:
+        rfc = str(entry.rfc).removeprefix("RFC").strip()
+        url = f"https://www.rfc-editor.org/rfc/rfc{rfc}#section-{entry.section}"
+        allure.dynamic.link(url, name=f"root cause: {exc.requirement}")
+
+
 _FAILURES = (AssertionError, SutFailure)
 """What a test raises when the SUT fails it; anything else is a harness error. A
 SutFailure is the SUT's fault in every phase (a shim that dies in the fixture's reset()
@@ -315,6 +362,8 @@ def _verdict(
     if report.passed:
         return "pass", ""
     exc = call.excinfo
+    if exc is not None and isinstance(exc.value, Inconclusive):
+        return "inconclusive", str(exc.value.msg).removeprefix(INCONCLUSIVE)
     if hasattr(report, "wasxfail"):  # a failure the expectations file lists
         failure = (str(exc.value).strip() or "assertion failed") if exc else str(report.wasxfail)
         return "expected-deviation", failure
@@ -362,6 +411,7 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
     doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines()
     deviation = item.stash.get(_deviation_key, None)
     found = config.stash.get(_expectations_key, None)
+    blocked = item.stash.get(_inconclusive_key, None) if verdict == "inconclusive" else None
     return {
         "schema": JOURNAL_SCHEMA,
         "test_id": test_id,
@@ -386,6 +436,9 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
             "requirements": list(deviation.requirements),
             "reason": deviation.reason,
         },
+        "precondition": None
+        if blocked is None
+        else {"requirement": blocked.requirement, "checked_by": list(blocked.checked_by)},
     }
 
 

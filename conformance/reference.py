@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from conformance.evidence import Evidence
+from conformance.vehicle import reference_took, sut_took, vehicle
 from mikey.modes.base import Environment, Outcome
 from mikey.modes.csb import Csb
 from mikey.modes.psk import PskInitiator, PskResponder, PskSettings, Reply
@@ -78,6 +79,40 @@ def initiate(sut: Sut, params: ExchangeParams, ev: Evidence) -> bytes:
     message = sut.initiate(params)
     ev.from_sut("I_MESSAGE", message)
     return message
+
+
+def sut_responds(
+    sut: Sut,
+    ref: ReferenceInitiator,
+    ev: Evidence,
+    data: bytes | None = None,
+    *,
+    answer: bool = False,
+    verify: bool = False,
+) -> SutReply:
+    """Vehicle steps (conformance.vehicle): the SUT responder takes a valid I_MESSAGE
+    (`data`, else a fresh one); with `answer` it sends a verification message, with
+    `verify` one the reference initiator takes."""
+    with vehicle():
+        reply = send_to_responder(sut, ref, ref.i_message() if data is None else data, ev)
+        sut_took(reply, "a valid I_MESSAGE")
+        if answer or verify:
+            assert reply.message is not None, f"V=1 but no verification message: {reply.detail}"
+        if verify and reply.message is not None:
+            reference_took(ref.take_response(reply.message), "the verification message")
+    return reply
+
+
+def reference_answers(
+    sut: Sut, ref: ReferenceResponder, params: ExchangeParams, ev: Evidence
+) -> bytes:
+    """Vehicle steps: the reference responder takes the SUT initiator's I_MESSAGE; returns
+    its verification message."""
+    with vehicle():
+        reply = ref.take(initiate(sut, params, ev))
+        reference_took(reply.outcome, "the SUT's I_MESSAGE")
+        assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+    return reply.message
 
 
 class ReferenceInitiator:

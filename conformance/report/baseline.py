@@ -16,11 +16,12 @@ from typing import Any, NoReturn
 
 from conformance.report.model import EXIT_MEANING, EXIT_OK, Summary
 
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 """results.json schema versions a baseline may have."""
 
-FAILING = frozenset({"fail", "error", "unexpected-pass"})
-"""Verdicts that make a test a failure of the baseline."""
+FAILING = frozenset({"fail", "error", "unexpected-pass", "inconclusive"})
+"""Verdicts that make a test a failure of the baseline: an inconclusive test too (not
+passed), so that the same test inconclusive again is known, not new."""
 
 
 class BaselineError(ValueError):

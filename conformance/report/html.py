@@ -2,7 +2,9 @@
 file but the captures it links to).
 
 Read top down: the summary at a glance (the exit status, the SUT and profile, a bar of
-verdicts per mode), harness problems, the tests that did not pass (each with its
+verdicts per mode), harness problems, the root causes (each failing requirement, quoted,
+with the tests it fails or makes inconclusive, most first), the tests that did not pass
+(each with its
 requirement quoted, reason, decoded messages, hex, packets and replay command), the
 matrix of requirement sections x modes folded per RFC, the requirements with their
 quoted sentences, the expected deviations and every test. Filters by mode, verdict and
@@ -29,6 +31,7 @@ from conformance.report.html_evidence import (
 from conformance.report.model import (
     VERDICTS,
     Result,
+    RootCause,
     RunInfo,
     Summary,
     worst,
@@ -54,6 +57,10 @@ $css</style>
 $glance
 </section>
 $problems
+<section id="root-causes">
+<h2>Root causes</h2>
+$root_causes
+</section>
 <section id="failures">
 <h2>Tests that did not pass</h2>
 $filters
@@ -207,7 +214,7 @@ def _section_order(key: SectionKey) -> tuple[Any, ...]:
     return (int(rfc) if rfc.isdigit() else 0, rfc, parts)
 
 
-BAD = ("error", "fail", "unexpected-pass")
+BAD = ("error", "fail", "unexpected-pass", "inconclusive")
 """Verdicts that open their RFC's fold of the matrix."""
 
 
@@ -271,7 +278,30 @@ def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
     return table(["Requirement", "Level", "Text (quoted)", "Verdict", "Tests"], rows)
 
 
-DETAILED = ("error", "fail", "unexpected-pass", "expected-deviation")
+def root_cause_row(cause: RootCause, anchors: dict[str, str]) -> str:
+    quote = f"<q>{esc(cause.text)}</q>" if cause.text else "<em>not in the catalog</em>"
+    tests = [
+        *(f"{test_link(t, anchors)} (fail)" for t in cause.failed),
+        *(f"{test_link(t, anchors)} (inconclusive)" for t in cause.blocked),
+    ]
+    blocks = f"{len(cause.failed)} failed, {len(cause.blocked)} inconclusive"
+    return (
+        f'<tr><td><a href="#req-{esc(cause.id)}"><code>{esc(cause.id)}</code></a></td>'
+        f"<td>{esc(cause.level or '?')}</td><td>{quote}</td>"
+        f'<td class="num">{cause.blocks}<br><small>{blocks}</small></td>'
+        f"<td><details><summary>tests</summary>{'<br>'.join(tests)}</details></td></tr>"
+    )
+
+
+def root_causes_table(summary: Summary, anchors: dict[str, str]) -> str:
+    """The first failing requirement of each test, grouped: the rules to fix, most first."""
+    if not summary.root_causes:
+        return "<p>None: no test failed or was inconclusive.</p>"
+    rows = [root_cause_row(c, anchors) for c in summary.root_causes]
+    return table(["Requirement", "Level", "Text (quoted)", "Tests it blocks", "Tests"], rows)
+
+
+DETAILED = ("error", "fail", "unexpected-pass", "inconclusive", "expected-deviation")
 """Verdicts shown with evidence; not-applicable ones carry their reason in the test list."""
 
 
@@ -364,6 +394,7 @@ def render_html(
         js=JS_PATH.read_text(encoding="utf-8"),
         glance=glance(run, summary, status, comparison, captures),
         problems=problems_block(problems),
+        root_causes=root_causes_table(summary, anchors),
         filters=filters(summary) if summary.results else "",
         matrix=matrix(summary),
         requirements=f"<details><summary>{len(summary.requirements)} requirement(s) cited"

@@ -134,6 +134,13 @@ def test_detail(
         requirement_quotes(result, summary),
         f'<p>Reason:</p><pre class="reason">{esc(result.reason or "(none given)")}</pre>',
     ]
+    if result.precondition:
+        req_id = str(result.precondition.get("requirement", ""))
+        checked = ", ".join(map(str, result.precondition.get("checked_by") or [])) or "none"
+        parts.append(
+            f'<p>Inconclusive: its vehicle failed; precondition <a href="#req-{esc(req_id)}">'
+            f"{esc(req_id)}</a>, checked by <code>{esc(checked)}</code>.</p>"
+        )
     if capture:
         parts.append(f"<p>Packets: {capture}</p>")
     if isinstance(exchanges, list) and exchanges:

@@ -5,7 +5,8 @@ none, and the resumed part's own would hold only the tests it ran. After
 `mikeyconf run --resume` the whole run's junit.xml is written from the
 journal instead, in the shape pytest's (classname and name from the test ID,
 requirement and mode properties): an expected deviation is an xfail skip, an
-unexpected pass a failure, as pytest reports them.
+unexpected pass a failure, an inconclusive test a skip naming its precondition with a
+"root-cause" property, as pytest reports them (conformance/plugin.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def _outcome(case: ET.Element, result: Result) -> str | None:
         why = _text(str((result.expectation or {}).get("reason", reason)))
         ET.SubElement(case, "skipped", type="pytest.xfail", message=why)
         return "skipped"
+    if result.verdict == "inconclusive":
+        ET.SubElement(case, "skipped", type="pytest.skip", message=f"inconclusive: {reason}")
+        return "skipped"
     if result.verdict == "not-applicable":
         ET.SubElement(case, "skipped", type="pytest.skip", message=reason)
         return "skipped"
@@ -59,6 +63,10 @@ def render_junit(results: Sequence[Result]) -> str:
         )
         properties = ET.SubElement(case, "properties")
         pairs = [("requirement", r) for r in result.requirements] + [("mode", result.mode or "")]
+        if result.precondition:
+            pairs.append(("root-cause", str(result.precondition.get("requirement", ""))))
+            checked = result.precondition.get("checked_by") or []
+            pairs += [("precondition-checked-by", str(t)) for t in checked]
         for key, value in pairs:
             ET.SubElement(properties, "property", name=key, value=value)
         counter = _outcome(case, result)

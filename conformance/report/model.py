@@ -2,10 +2,12 @@
 RunInfo of a run, and the Summary the renderers and the exit status read.
 
 docs/design.md "Requirement IDs and verdicts": a requirement's verdict is the worst
-of its tests' (error > fail > unexpected-pass > expected-deviation > pass >
-not-applicable); SHOULD-level failures are reported apart and count only with
+of its tests' (error > fail > unexpected-pass > inconclusive > expected-deviation >
+pass > not-applicable); SHOULD-level failures are reported apart and count only with
 --strict; expected deviations (the SUT's expectations file) are reported apart
-and never count, while an unexpected pass always does (strict xfail); the
+and never count, while an unexpected pass always does (strict xfail); an
+inconclusive test (its vehicle failed, conformance/vehicle.py) counts only when no
+test of its precondition's requirement failed (docs/reports.md "Verdicts"); the
 exit status is non-zero only on an unexpected failure or a harness error.
 """
 
@@ -22,24 +24,40 @@ from typing import Any, Protocol
 
 import conformance
 
-JOURNAL_SCHEMA = 2
+JOURNAL_SCHEMA = 3
 """The journal record format the plugin writes (the record's "schema" field).
 
-2 added the verdict unexpected-pass and the record's "expectation"."""
-JOURNAL_SCHEMAS_READ = (1, 2)
+2 added the verdict unexpected-pass and the record's "expectation"; 3 the verdict
+inconclusive and the record's "precondition"."""
+JOURNAL_SCHEMAS_READ = (1, 2, 3)
 
-VERDICTS = ("pass", "fail", "unexpected-pass", "expected-deviation", "not-applicable", "error")
+VERDICTS = (
+    "pass",
+    "fail",
+    "inconclusive",
+    "unexpected-pass",
+    "expected-deviation",
+    "not-applicable",
+    "error",
+)
 """Every verdict, in the order tables show them."""
 
 SEVERITY = {
-    "error": 5,
-    "fail": 4,
-    "unexpected-pass": 3,
+    "error": 6,
+    "fail": 5,
+    "unexpected-pass": 4,
+    "inconclusive": 3,
     "expected-deviation": 2,
     "pass": 1,
     "not-applicable": 0,
 }
 """Worst verdict wins: the higher, the worse."""
+
+FAILED = frozenset({"fail", "error", "unexpected-pass"})
+"""Verdicts of a test that failed (the SUT's fault, or the harness's)."""
+
+ACCOUNTED = FAILED | {"expected-deviation"}
+"""Verdicts of a precondition's test that account for the tests it makes inconclusive."""
 
 BINDING_LEVELS = frozenset({"MUST", "MUST NOT"})
 """Levels whose failures always count; SHOULD, SHOULD NOT and MAY count with --strict."""
@@ -96,6 +114,9 @@ class Result:
     expectation: dict[str, Any] | None = None
     """The expectations file's entry covering this test (file, entry, test,
     requirements, reason), if any."""
+    precondition: dict[str, Any] | None = None
+    """An inconclusive test's failed precondition: its requirement and the tests that
+    check it ("requirement", "checked_by")."""
 
     @classmethod
     def from_json(cls, data: object) -> Result:
@@ -118,6 +139,11 @@ class Result:
         expectation = data.get("expectation")
         if expectation is not None and not isinstance(expectation, dict):
             raise ValueError("expectation must be a JSON object or null")
+        precondition = data.get("precondition")
+        if precondition is not None and not (
+            isinstance(precondition, dict) and isinstance(precondition.get("requirement"), str)
+        ):
+            raise ValueError("precondition must be a JSON object with a requirement, or null")
         return cls(
             test_id=data["test_id"],
             title=str(data.get("title") or data["test_id"]),
@@ -133,7 +159,18 @@ class Result:
             sut=str(data.get("sut") or ""),
             worker=_opt_str(data.get("worker")),
             expectation=expectation,
+            precondition=precondition,
         )
+
+    @property
+    def blamed(self) -> str | None:
+        """The requirement this result puts first: an inconclusive test's precondition,
+        else the first one a failed test cites (None: the test did not fail)."""
+        if self.verdict == "inconclusive" and self.precondition:
+            return str(self.precondition["requirement"])
+        if self.verdict in FAILED and self.requirements:
+            return self.requirements[0]
+        return None
 
     def to_json(self) -> dict[str, Any]:
         record = asdict(self)
@@ -253,6 +290,49 @@ class RequirementVerdict:
 
 
 @dataclass(frozen=True)
+class RootCause:
+    """A requirement that tests failed first: the tests failed under it (their first
+    cited requirement) and those it made inconclusive (their precondition)."""
+
+    id: str
+    level: str | None
+    text: str | None
+    failed: tuple[str, ...]
+    blocked: tuple[str, ...]
+
+    @property
+    def blocks(self) -> int:
+        """How many tests it costs: failed under it, or inconclusive naming it."""
+        return len(self.failed) + len(self.blocked)
+
+
+def root_causes(
+    results: Sequence[Result], catalog: Mapping[str, CatalogEntry]
+) -> tuple[RootCause, ...]:
+    """Each test's first failing requirement (Result.blamed), grouped; most tests first."""
+    failed: dict[str, list[str]] = {}
+    blocked: dict[str, list[str]] = {}
+    for result in results:
+        req_id = result.blamed
+        if req_id is not None:
+            into = blocked if result.verdict == "inconclusive" else failed
+            into.setdefault(req_id, []).append(result.test_id)
+    causes = []
+    for req_id in {*failed, *blocked}:
+        entry = catalog.get(req_id)
+        causes.append(
+            RootCause(
+                req_id,
+                entry.level if entry else None,
+                entry.text if entry else None,
+                tuple(failed.get(req_id, ())),
+                tuple(blocked.get(req_id, ())),
+            )
+        )
+    return tuple(sorted(causes, key=lambda c: (-c.blocks, c.id)))
+
+
+@dataclass(frozen=True)
 class Summary:
     """Counts per mode and verdict, and per requirement, of one run's results."""
 
@@ -260,6 +340,8 @@ class Summary:
     by_mode: dict[str, dict[str, int]]
     totals: dict[str, int]
     requirements: dict[str, RequirementVerdict]
+    root_causes: tuple[RootCause, ...] = ()
+    """The failing requirements, by the tests they fail or make inconclusive, most first."""
 
     @property
     def failures(self) -> list[Result]:
@@ -281,13 +363,29 @@ class Summary:
         """Failures the SUT's expectations file lists: reported apart, never counted."""
         return [r for r in self.results if r.verdict == "expected-deviation"]
 
+    @property
+    def inconclusive(self) -> list[Result]:
+        """Tests whose vehicle failed: they name the precondition's requirement."""
+        return [r for r in self.results if r.verdict == "inconclusive"]
+
+    def unaccounted(self) -> list[Result]:
+        """Inconclusive tests whose precondition no test of this run failed (or lists
+        as a deviation): nothing else reports them, so they count themselves."""
+        accounted = {
+            req_id for r in self.results if r.verdict in ACCOUNTED for req_id in r.requirements
+        }
+        return [r for r in self.inconclusive if r.blamed not in accounted]
+
     def counted_failures(self, strict: bool) -> list[Result]:
-        """The tests that make the run fail (exit status 1)."""
+        """The tests that make the run fail (exit status 1): binding failures (all with
+        `strict`), unexpected passes, and the inconclusive tests no failure accounts for."""
+        unaccounted = {r.test_id for r in self.unaccounted()}
         return [
             r
             for r in self.results
             if r.verdict == "unexpected-pass"
             or (r.verdict == "fail" and (strict or is_binding(r.level)))
+            or r.test_id in unaccounted
         ]
 
     @property
@@ -328,13 +426,18 @@ def summarize(results: Sequence[Result], catalog: Mapping[str, CatalogEntry] | N
             reading=entry.reading if entry else None,
         )
     by_mode = dict(sorted(by_mode.items(), key=lambda item: item[0].lower()))
-    return Summary(tuple(results), by_mode, totals, requirements)
+    causes = root_causes(results, catalog)
+    return Summary(tuple(results), by_mode, totals, requirements, causes)
 
 
 def exit_status(
     summary: Summary, strict: bool, harness_failed: bool, known: Collection[str] = ()
 ) -> int:
     """0: every applicable test passed; 1: a test failed; 2: a harness error.
+
+    An inconclusive test is not a pass, but it is no failure of its own either: it
+    counts (1) only when no test of its precondition's requirement failed or is an
+    expected deviation (Summary.unaccounted); otherwise that test's verdict decides.
 
     2 wins: an "error" verdict, a harness failure (pytest interrupted, internal
     or usage error, a corrupt journal) or no applicable test run at all (a

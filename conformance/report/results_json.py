@@ -20,8 +20,9 @@ from conformance.report.model import (
     exit_status,
 )
 
-SCHEMA_VERSION = 2
-"""2 added the verdict unexpected-pass, expectations, the baseline and the run's options."""
+SCHEMA_VERSION = 3
+"""2 added the verdict unexpected-pass, expectations, the baseline and the run's options;
+3 the verdict inconclusive, each result's precondition and the summary's root causes."""
 SUITE_NAME = "mikey-conformance"
 SCHEMA_PATH = resources.files("conformance.report").joinpath("results.schema.json")
 
@@ -54,6 +55,18 @@ def build_results(
             "should_failures": len(summary.should_failures),
             "unexpected_passes": len(summary.unexpected_passes),
             "expected_deviations": len(summary.deviations),
+            "inconclusive": len(summary.inconclusive),
+            "inconclusive_counted": len(summary.unaccounted()),
+            "root_causes": [
+                {
+                    "requirement": c.id,
+                    "level": c.level,
+                    "blocks": c.blocks,
+                    "failed": list(c.failed),
+                    "inconclusive": list(c.blocked),
+                }
+                for c in summary.root_causes
+            ],
             "expectations": run.expectations,
             "baseline": comparison.to_json() if comparison else None,
             "strict": run.strict,

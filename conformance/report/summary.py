@@ -1,9 +1,11 @@
 """The text summary `mikeyconf run` prints last (docs/design.md: "The summary prints last").
 
-A mode x verdict table, the failing requirement IDs (MUST-level apart from
-SHOULD-level), the expected deviations with their reasons and the unexpected
-passes (apart from the failures), harness problems, one replay command per failure, where the
-report is, and what the exit status means.
+A mode x verdict table, the root causes (each test's first failing requirement, one
+line each with its quoted text and how many tests it blocks, most first), then the
+failing requirement IDs (MUST-level apart from SHOULD-level), the expected
+deviations with their reasons and the unexpected passes (apart from the failures),
+harness problems, one replay command per failure, where the report is, and what the
+exit status means.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from conformance.report.baseline import Comparison, baseline_lines, exit_meaning
 from conformance.report.model import (
     VERDICTS,
     Result,
+    RootCause,
     Summary,
     is_binding,
 )
@@ -36,6 +39,15 @@ def verdict_table(summary: Summary) -> list[str]:
         ).rstrip()
         for row in rows
     ]
+
+
+def root_cause_line(cause: RootCause) -> str:
+    """`ID (LEVEL) blocks N test(s) (F failed, I inconclusive): "text"`."""
+    text = f' "{_one_line(cause.text, 110)}"' if cause.text else " (not in the catalog)"
+    return (
+        f"  {cause.id} ({cause.level or 'level unknown'}) blocks {cause.blocks} test(s) "
+        f"({len(cause.failed)} failed, {len(cause.blocked)} inconclusive):{text}"
+    )
 
 
 def _requirement_lines(summary: Summary, binding: bool) -> list[str]:
@@ -73,6 +85,12 @@ def format_summary(
         "",
         *verdict_table(summary),
     ]
+    if summary.root_causes:
+        lines += ["", "Root causes (first failing requirement of each test, most tests first):"]
+        lines += [root_cause_line(c) for c in summary.root_causes[:MAX_REPLAYS]]
+        if len(summary.root_causes) > MAX_REPLAYS:
+            more = len(summary.root_causes) - MAX_REPLAYS
+            lines.append(f"  ... and {more} more (see the report)")
     failing = _requirement_lines(summary, binding=True)
     if failing:
         lines += ["", "Failing requirements:", *failing]

@@ -20,6 +20,7 @@ from conformance.reference_pk import (
     keyed_with,
     pk_params,
 )
+from conformance.vehicle import reference_took, vehicle
 from mikey.wire import Cert, DataType, Pke, PkeCache, Rand, Sign
 from suts.base import Profile, Sut
 
@@ -36,11 +37,12 @@ def cached_exchange(
     pke = strict_decode(i_message, "the I_MESSAGE").first(Pke)
     assert pke is not None, "the I_MESSAGE carries no PKE (3.2)"
     assert pke.cache == cache, f"asked for C={cache.name}, the PKE says C={pke.cache.name} (6.3)"
-    reply = ref.take(i_message)
-    assert reply.outcome.accepted, f"the reference responder rejects it: {reply.outcome.reason}"
-    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
-    outcome = sut.complete(evidence.to_sut("R_MESSAGE", reply.message))
-    assert outcome.accepted, f"the SUT rejects a valid verification message: {outcome.detail}"
+    with vehicle():
+        reply = ref.take(i_message)
+        reference_took(reply.outcome, "the I_MESSAGE")
+        assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+        outcome = sut.complete(evidence.to_sut("R_MESSAGE", reply.message))
+        assert outcome.accepted, f"the SUT rejects a valid verification message: {outcome.detail}"
     return ref
 
 

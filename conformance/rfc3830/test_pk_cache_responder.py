@@ -15,13 +15,14 @@ import pytest
 
 from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
-from conformance.reference import send_to_responder
+from conformance.reference import send_to_responder, sut_responds
 from conformance.reference_pk import (
     PkReferenceInitiator,
     answer_is_valid,
     caching_applicable,
     pk_params,
 )
+from conformance.vehicle import vehicle
 from mikey.wire import DataType, PkeCache, Verification
 from suts.base import Profile, Sut
 
@@ -33,8 +34,9 @@ def established(
 ) -> PkReferenceInitiator:
     """A CSB the SUT took from a PK I_MESSAGE whose PKE says `cache`, verified (3.2)."""
     ref = PkReferenceInitiator(profile, pk_params(pke_cache=cache), responder=sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    answer_is_valid(ref, reply.message)
+    reply = sut_responds(sut, ref, evidence)
+    with vehicle():
+        answer_is_valid(ref, reply.message)
     return ref
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from conformance.checks import check_srtp_keys, expect_rejection
 from conformance.evidence import Evidence
-from conformance.reference import send_to_responder
+from conformance.reference import send_to_responder, sut_responds
 from conformance.reference_pk import (
     PkReferenceInitiator,
     answer_is_valid,
@@ -23,6 +23,7 @@ from conformance.reference_pk import (
     pk_params,
 )
 from conformance.testpki import MALLORY
+from conformance.vehicle import t_not_refused, vehicle
 from mikey.wire import (
     Chash,
     EncrAlg,
@@ -67,7 +68,7 @@ def test_valid_i_message_gets_a_verification_message(
     """A valid signed I_MESSAGE with V=1 is answered by a valid verification message."""
     supported(sut, encr)
     ref = PkReferenceInitiator(profile, pk_params(encr_alg=encr), responder=sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    reply = sut_responds(sut, ref, evidence)  # refused for its T: the window rule's (5.4)
     answer_is_valid(ref, reply.message)
 
 
@@ -81,6 +82,8 @@ def test_takes_an_i_message_with_chash(sut: Sut, profile: Profile, evidence: Evi
     message = ref.i_message()
     assert ref.message.first(Chash) is not None, "harness: the reference sent no CHASH"
     reply = send_to_responder(sut, ref, message, evidence)
+    with vehicle():  # refused for its current T: the window rule's, not CHASH's
+        t_not_refused(reply)
     assert reply.accepted is not False, f"valid I_MESSAGE with CHASH rejected: {reply.detail}"
     answer_is_valid(ref, reply.message)
 
@@ -90,6 +93,8 @@ def test_takes_an_rsa_pss_signature(sut: Sut, profile: Profile, evidence: Eviden
     """RSA/PSS (S type 1) is RECOMMENDED besides PKCS#1 v1.5 (4.2.6)."""
     ref = PkReferenceInitiator(profile, s_type=SignType.RSA_PSS, responder=sut)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    with vehicle():  # refused for its current T: the window rule's, not RSA/PSS's
+        t_not_refused(reply)
     answer_is_valid(ref, reply.message)
 
 
@@ -99,8 +104,7 @@ def test_no_verification_message_when_v_is_clear(
 ) -> None:
     """With V=0 the responder sends no verification message (6.1)."""
     ref = PkReferenceInitiator(profile, pk_params(v=False), responder=sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
+    reply = sut_responds(sut, ref, evidence)
     assert reply.message is None, "V=0 but the SUT answered"
 
 
@@ -217,8 +221,9 @@ def test_derived_srtp_keys_match_the_reference(
     if not sut.capabilities().exports_keys:
         pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
     ref = PkReferenceInitiator(profile, responder=sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    answer_is_valid(ref, reply.message)
+    reply = sut_responds(sut, ref, evidence)
+    with vehicle():
+        answer_is_valid(ref, reply.message)
     check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
 
 
@@ -231,8 +236,9 @@ def test_takes_an_update_with_a_new_envelope_key(
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
     ref = PkReferenceInitiator(profile, responder=sut)
-    first = send_to_responder(sut, ref, ref.i_message(), evidence)
-    answer_is_valid(ref, first.message)
+    first = sut_responds(sut, ref, evidence)
+    with vehicle():
+        answer_is_valid(ref, first.message)
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)
     assert reply.message is not None, "V=1 but the update was not answered"
     outcome = ref.take_response(reply.message)

@@ -30,6 +30,7 @@ from conformance.reference import (
     initiate,
     send_to_responder,
 )
+from conformance.vehicle import t_not_refused, vehicle
 from mikey.modes.srtp_policy import DEFAULT_SRTP_POLICY
 from mikey.srtp import srtp_keys
 from mikey.wire import (
@@ -47,10 +48,16 @@ from suts.base import ExchangeParams, Profile, Role, Sut
 pytestmark = [pytest.mark.mode("PSK")]
 
 
-def exchange(sut: Sut, ref: ReferenceInitiator, evidence: Evidence, what: str) -> None:
+def exchange(
+    sut: Sut, ref: ReferenceInitiator, evidence: Evidence, what: str, t_checked: bool = False
+) -> None:
     """Send the reference's fresh I_MESSAGE (V=1); the SUT must answer with a verification
-    message the reference initiator takes (3.1, 5.2)."""
+    message the reference initiator takes (3.1, 5.2). Unless the test checks T itself
+    (`t_checked`), a refusal of its current T makes the test inconclusive (5.4's rule)."""
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    if not t_checked:
+        with vehicle():
+            t_not_refused(reply)
     assert reply.accepted is not False, f"the SUT rejected {what}: {reply.detail}"
     assert reply.message is not None, f"V=1 but the SUT sent no verification message for {what}"
     outcome = ref.take_response(reply.message)
@@ -77,7 +84,8 @@ def test_takes_the_mandatory_timestamp_types(
     """NTP-UTC (0) and NTP (1) timestamps are mandatory (Table 6.6): an I_MESSAGE stamped
     with either is taken."""
     ref = with_settings(ReferenceInitiator(profile, exchange_params()), ts_type=ts_type)
-    exchange(sut, ref, evidence, f"an I_MESSAGE with TS type {ts_type.name} ({ts_type.value})")
+    what = f"an I_MESSAGE with TS type {ts_type.name} ({ts_type.value})"
+    exchange(sut, ref, evidence, what, t_checked=True)
 
 
 @contextmanager

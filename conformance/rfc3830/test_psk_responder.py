@@ -13,7 +13,13 @@ import pytest
 
 from conformance.checks import check_srtp_keys, expect_rejection, strict_decode
 from conformance.evidence import Evidence
-from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
+from conformance.reference import (
+    ReferenceInitiator,
+    exchange_params,
+    send_to_responder,
+    sut_responds,
+)
+from conformance.vehicle import t_not_refused, vehicle
 from mikey.wire import (
     DataType,
     EncrAlg,
@@ -62,7 +68,7 @@ def test_valid_i_message_gets_a_verification_message(
     """A valid I_MESSAGE with V=1 is answered by a valid verification message."""
     supported(sut, encr)
     ref = ReferenceInitiator(profile, exchange_params(encr_alg=encr))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    reply = sut_responds(sut, ref, evidence)  # refused for its T: the window rule's (5.4)
     assert reply.message is not None, "V=1 but the SUT sent no verification message (3.1)"
     msg = strict_decode(reply.message, "the R_MESSAGE")
     assert msg.hdr.data_type == DataType.PSK_RESP, f"R_MESSAGE of type {msg.hdr.data_type.name}"
@@ -78,8 +84,8 @@ def test_verification_message_echoes_the_initiator_timestamp(
 ) -> None:
     """The responder does not create a new timestamp but uses the initiator's (5.2)."""
     ref = ReferenceInitiator(profile, exchange_params())
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.message is not None, "V=1 but the SUT sent no verification message"
+    reply = sut_responds(sut, ref, evidence, answer=True)
+    assert reply.message is not None
     msg = strict_decode(reply.message, "the R_MESSAGE")
     t = msg.first(Timestamp)
     assert t is not None, "R_MESSAGE without T payload (3.1: HDR, T, [IDr], V)"
@@ -94,8 +100,7 @@ def test_no_verification_message_when_v_is_clear(
 ) -> None:
     """With V=0 the initiator expects no response; the SUT takes the keys silently."""
     ref = ReferenceInitiator(profile, exchange_params(v=False))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {reply.detail}"
+    reply = sut_responds(sut, ref, evidence)
     if reply.message is not None:
         msg = strict_decode(reply.message, "the SUT's answer")
         assert msg.hdr.data_type != DataType.PSK_RESP, "V=0 but a verification message came back"
@@ -105,7 +110,7 @@ def test_no_verification_message_when_v_is_clear(
 def test_verification_message_when_v_is_set(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """With V=1 the responder sends the verification message (3.1, 6.1)."""
     ref = ReferenceInitiator(profile, exchange_params(v=True))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    reply = sut_responds(sut, ref, evidence)
     assert reply.message is not None, "V=1 but no verification message"
     msg = strict_decode(reply.message, "the R_MESSAGE")
     assert msg.first(Verification) is not None, "R_MESSAGE without V payload"
@@ -148,6 +153,8 @@ def test_a_forgery_does_not_poison_the_replay_cache(
     forged = genuine[:-1] + bytes([genuine[-1] ^ 0x01])
     send_to_responder(sut, ref, forged, evidence)
     reply = send_to_responder(sut, ref, genuine, evidence)
+    with vehicle():  # the genuine message's T is current: refused for it, nothing checked
+        t_not_refused(reply)
     assert reply.message is not None, "the genuine message was not answered"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"genuine message after a forgery not taken: {outcome.reason}"
@@ -240,11 +247,7 @@ def test_derived_srtp_keys_match_the_reference(
     if not sut.capabilities().exports_keys:
         pytest.skip("not-applicable: the SUT cannot export its SRTP keys")
     ref = ReferenceInitiator(profile, exchange_params(key_type=key_type))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
-    assert reply.message is not None, "V=1 but no verification message"
-    outcome = ref.take_response(reply.message)
-    assert outcome.accepted, f"the verification message is wrong: {outcome.reason}"
+    sut_responds(sut, ref, evidence, verify=True)
     check_srtp_keys(sut, Role.RESPONDER, ref.srtp_keys, ref.cs_ids, evidence)
 
 
@@ -256,8 +259,7 @@ def test_takes_an_update_of_an_established_csb(
     if not sut.capabilities().updates:
         pytest.skip("not-applicable: the SUT does not implement CSB updates")
     ref = ReferenceInitiator(profile, exchange_params())
-    first = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert first.accepted is not False, f"valid I_MESSAGE rejected: {first.detail}"
+    sut_responds(sut, ref, evidence)
     reply = send_to_responder(sut, ref, ref.update_message(), evidence)
     assert reply.message is not None, "V=1 but the update was not answered"
     outcome = ref.take_response(reply.message)
@@ -290,6 +292,8 @@ def test_takes_the_mandatory_transforms(sut: Sut, profile: Profile, evidence: Ev
     params = exchange_params(encr_alg=EncrAlg.AES_CM_128, mac_alg=MacAlg.HMAC_SHA_1_160, v=True)
     ref = ReferenceInitiator(profile, params)
     reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    with vehicle():  # refused for its current T: the window rule's, not the transforms'
+        t_not_refused(reply)
     assert reply.message is not None, f"no verification message: {reply.detail}"
     outcome = ref.take_response(reply.message)
     assert outcome.accepted, f"the mandatory transforms are not taken: {reply.detail}"
@@ -303,8 +307,8 @@ def test_fills_in_the_ssrcs_the_initiator_left_zero(
     its response; the ones the initiator chose stay as they were (6.1.1)."""
     cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(0, 0x5EED5EED, 0))
     ref = ReferenceInitiator(profile, exchange_params(cs_map=cs_map))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.message is not None, f"no verification message: {reply.detail}"
+    reply = sut_responds(sut, ref, evidence, answer=True)
+    assert reply.message is not None
     answer = strict_decode(reply.message, "the R_MESSAGE").hdr.cs_map
     assert len(answer) == len(cs_map), f"{len(answer)} SRTP-ID entries, not {len(cs_map)}"
     assert answer[0].ssrc != 0, "the responder did not fill in the SSRC the initiator left zero"

@@ -18,6 +18,7 @@ from conformance.checks import check_srtp_keys, not_applicable, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference import initiate
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
+from conformance.vehicle import reference_took, t_not_refused, vehicle
 from mikey.modes.csb import Csb
 from mikey.modes.rsar_common import new_csb_id
 from mikey.wire import Message, Rand, SecurityPolicy
@@ -43,6 +44,8 @@ def joined(
         evidence.to_sut("I_MESSAGE (member)", ref.i_message()), GROUP
     )
     evidence.from_sut("R_MESSAGE", reply.message)
+    with vehicle():  # T is current: refused for it, the window rule's (RFC 3830 5.4)
+        t_not_refused(reply)
     assert reply.message is not None, "no R_MESSAGE to a group member (3.5)"
     msg = strict_decode(reply.message, "the R_MESSAGE")
     outcome = ref.take_response(reply.message)
@@ -111,6 +114,8 @@ def test_group_member_takes_the_group_keys(sut: Sut, profile: Profile, evidence:
     i_message = initiate(in_group_mode(sut), GROUP, evidence)
     ref = RsaRReferenceResponder(profile, GROUP)
     reply = ref.take(i_message)
+    with vehicle():  # refused for its T: the clock rule's (RFC 3830 5.4)
+        reference_took(reply.outcome, "the I_MESSAGE")
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (group)", reply.message))
     assert outcome.accepted, f"the SUT rejects the group's R_MESSAGE: {outcome.detail}"

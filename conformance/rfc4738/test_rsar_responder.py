@@ -12,6 +12,7 @@ from conformance.checks import expect_rejection, strict_decode
 from conformance.evidence import Evidence
 from conformance.reference_pk import bad_certificates
 from conformance.reference_rsar import RsaRReferenceInitiator
+from conformance.vehicle import t_not_refused, vehicle
 from mikey.wire import (
     DataType,
     ErrorNo,
@@ -31,6 +32,8 @@ pytestmark = [pytest.mark.mode("RSA-R"), pytest.mark.role("responder")]
 def send(sut: Sut, ref: RsaRReferenceInitiator, data: bytes, evidence: Evidence) -> bytes | None:
     reply = sut.respond(evidence.to_sut("I_MESSAGE", data), ref.params)
     evidence.from_sut("answer", reply.message)
+    with vehicle():  # T is current: refused for it, the window rule's (RFC 3830 5.4)
+        t_not_refused(reply)
     return reply.message
 
 

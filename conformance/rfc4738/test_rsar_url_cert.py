@@ -20,6 +20,7 @@ from conformance.reference import initiate
 from conformance.reference_pk import bad_certificates
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
 from conformance.testpki import pk_material
+from conformance.vehicle import reference_took, t_not_refused, vehicle
 from mikey.credentials import Credential
 from mikey.wire import ErrorNo
 from suts.base import Profile, Role, Sut
@@ -59,6 +60,8 @@ def test_responder_fetches_the_initiator_certificate_by_url(
     ref = RsaRReferenceInitiator(profile, credential=credential, cert_urls=urls)
     reply = sut.respond(evidence.to_sut("I_MESSAGE (CERTi by URL)", ref.i_message()), ref.params)
     evidence.from_sut("answer", reply.message)
+    with vehicle():  # T is current: refused for it before any fetch, the window rule's
+        t_not_refused(reply)
     assert certificates.fetched(urls[0]), f"the SUT did not fetch CERTi from {urls[0]}"
     assert reply.message is not None, "no R_MESSAGE to an I_MESSAGE with CERTi by URL (3.8)"
     outcome = ref.take_response(reply.message)
@@ -88,6 +91,8 @@ def test_initiator_fetches_the_responder_certificate_by_url(
     credential, urls = published(certificates, profile, Role.RESPONDER)
     ref = RsaRReferenceResponder(profile, credential=credential, cert_urls=urls)
     reply = ref.take(initiate(sut, RSA_R, evidence))
+    with vehicle():  # the reference took the SUT's I_MESSAGE (refused for its T: the clock's)
+        reference_took(reply.outcome, "the I_MESSAGE")
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut("R_MESSAGE (CERTr by URL)", reply.message))
     assert certificates.fetched(urls[0]), f"the SUT did not fetch CERTr from {urls[0]}"
@@ -104,6 +109,8 @@ def test_initiator_refuses_a_certificate_url_that_does_not_certify_the_responder
     credential, urls = published(certificates, profile, Role.RESPONDER, fault)
     ref = RsaRReferenceResponder(profile, credential=credential, cert_urls=urls)
     reply = ref.take(initiate(sut, RSA_R, evidence))
+    with vehicle():  # the reference took the SUT's I_MESSAGE (refused for its T: the clock's)
+        reference_took(reply.outcome, "the I_MESSAGE")
     assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     outcome = sut.complete(evidence.to_sut(f"R_MESSAGE (CERTr URL: {fault})", reply.message))
     assert not outcome.accepted, f"the SUT took the TGK though CERTr's URL is {fault}"

@@ -47,11 +47,12 @@ def record(
     reason: str = "",
     evidence: dict[str, Any] | None = None,
     expectation: dict[str, Any] | None = None,
+    precondition: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One journal record as the plugin writes it (team contract, schema 2)."""
+    """One journal record as the plugin writes it (team contract, schema 3)."""
     test_id = f"rfc3830/test_psk_responder.py::{name}"
     return {
-        "schema": 2,
+        "schema": 3,
         "test_id": test_id,
         "title": f"{name} does what the RFC says",
         "requirements": list(requirements),
@@ -66,7 +67,20 @@ def record(
         "sut": "builtin",
         "worker": None,
         "expectation": expectation,
+        "precondition": precondition,
     }
+
+
+def blocked(name: str, by: str, requirements: Iterable[str] = (REPLAY,)) -> dict[str, Any]:
+    """An inconclusive record: its vehicle failed on the precondition `by`."""
+    checker = "rfc3830/test_psk_responder.py::test_checker"
+    return record(
+        name,
+        "inconclusive",
+        requirements,
+        reason=f"precondition {by} (checked by {checker}) failed: valid I_MESSAGE refused",
+        precondition={"requirement": by, "checked_by": [checker]},
+    )
 
 
 def exchange(direction: str, label: str, hex_text: str = HEX) -> dict[str, Any]:

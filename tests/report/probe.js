@@ -12,7 +12,12 @@
     viewport: window.innerWidth,
     width: root.clientWidth,
     scrollWidth: root.scrollWidth,
-    tops: { glance: top("glance"), failures: top("failures"), matrix: top("matrix") },
+    tops: {
+      glance: top("glance"),
+      rootCauses: top("root-causes"),
+      failures: top("failures"),
+      matrix: top("matrix"),
+    },
     glanceHeight: document.getElementById("glance").getBoundingClientRect().height,
     files: [],
     missingAnchors: [],

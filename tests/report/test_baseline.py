@@ -44,7 +44,7 @@ def test_a_baseline_knows_its_failing_tests(tmp_path: Path) -> None:
         ({"suite": {"name": "other"}}, "not a mikey-conformance results.json"),
         (
             results_json(OLD, schema_version=9),
-            "results.json schema version 9 is not supported (1, 2)",
+            "results.json schema version 9 is not supported (1, 2, 3)",
         ),
         (results_json(OLD, results={}), "'results' must be a list"),
         (results_json(OLD, results=[{"test_id": "x"}]), "results[0] has no test_id and verdict"),

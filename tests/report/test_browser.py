@@ -44,8 +44,8 @@ def test_the_report_reads_top_down_and_fits_1400_px(secret_run: Path) -> None:
     seen = probe(secret_run / "report.html")
     tops = seen["tops"]
     assert isinstance(tops, dict)
-    assert tops["glance"] < tops["failures"] < tops["matrix"], tops
-    assert tops["failures"] < 900, "the first failure starts below the first screen"
+    assert tops["glance"] < tops["rootCauses"] < tops["failures"] < tops["matrix"], tops
+    assert tops["rootCauses"] < 900, "the root causes start below the first screen"
     assert seen["glanceHeight"] > 0 and seen["viewport"] == WIDTH
     assert seen["scrollWidth"] == seen["width"], "horizontal overflow as the page opens"
     assert seen["scrollWidthUnfolded"] == seen["width"], "horizontal overflow, every fold open"

@@ -60,7 +60,7 @@ def test_corrupt_line_is_reported_with_file_and_line(tmp_path: Path) -> None:
     ("change", "complaint"),
     [
         ({"verdict": "passed"}, "unknown verdict 'passed'"),
-        ({"schema": 3}, "unsupported record schema 3"),
+        ({"schema": 4}, "unsupported record schema 4"),
         ({"expectation": "x"}, "expectation must be a JSON object or null"),
         ({"test_id": None}, "test_id missing"),
         ({"requirements": "RFC3830-5.3-x"}, "requirements must be a list"),
@@ -88,8 +88,8 @@ def test_counts_per_mode_and_verdict() -> None:
 
     def counts(p: int, f: int, xd: int, na: int, e: int, up: int = 0) -> dict[str, int]:
         return {
-            "pass": p, "fail": f, "unexpected-pass": up, "expected-deviation": xd,
-            "not-applicable": na, "error": e,
+            "pass": p, "fail": f, "inconclusive": 0, "unexpected-pass": up,
+            "expected-deviation": xd, "not-applicable": na, "error": e,
         }  # fmt: skip
 
     assert summary.by_mode == {

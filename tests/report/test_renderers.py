@@ -55,7 +55,7 @@ def test_results_json_follows_its_schema(tmp_path: Path, problems: list[str]) ->
     write_results(path, build_results(run_info(pytest_exit=1), summary, problems))
     document = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(load_schema()).validate(document)
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["requirements"][MAC]["verdict"] == "fail"
     assert document["requirements"][SKEW]["level"] == "SHOULD"
     assert document["summary"]["by_verdict"]["error"] == 1
@@ -135,7 +135,8 @@ def test_html_is_self_contained() -> None:
 
 def test_html_shows_the_summary_first_then_failures_then_the_matrix() -> None:
     page = render(mixed())
-    order = [page.index(f'<section id="{s}">') for s in ("glance", "failures", "matrix", "tests")]
+    sections = ("glance", "root-causes", "failures", "matrix", "tests")
+    order = [page.index(f'<section id="{s}">') for s in sections]
     assert order == sorted(order)
     glance = page.split('<section id="glance">', 1)[1].split("</section>", 1)[0]
     assert "Exit status 2:" in glance and "<dt>SUT</dt><dd>builtin</dd>" in glance
@@ -203,12 +204,13 @@ def test_summary_table_lists_modes_and_verdict_columns() -> None:
     )
     lines = text.splitlines()
     head = lines.index(
-        "mode   pass  fail  unexpected-pass  expected-deviation  not-applicable  error"
+        "mode   pass  fail  inconclusive  unexpected-pass  expected-deviation  not-applicable"
+        "  error"
     )
-    assert lines[head + 1].split() == ["codec", "1", "0", "0", "1", "0", "0"]
-    assert lines[head + 2].split() == ["DH", "0", "0", "0", "0", "1", "0"]
-    assert lines[head + 3].split() == ["PSK", "1", "2", "0", "0", "0", "1"]
-    assert lines[head + 4].split() == ["total", "2", "2", "0", "1", "1", "1"]
+    assert lines[head + 1].split() == ["codec", "1", "0", "0", "0", "1", "0", "0"]
+    assert lines[head + 2].split() == ["DH", "0", "0", "0", "0", "0", "1", "0"]
+    assert lines[head + 3].split() == ["PSK", "1", "2", "0", "0", "0", "0", "1"]
+    assert lines[head + 4].split() == ["total", "2", "2", "0", "0", "1", "1", "1"]
 
 
 def test_summary_separates_should_level_failures_and_ends_with_the_status() -> None:
