@@ -272,7 +272,7 @@ def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
         tests = "<br>".join(test_link(t, anchors) for t in req.tests)
         rows.append(
             f'<tr id="req-{esc(req.id)}"><td><code>{esc(req.id)}</code></td>'
-            f"<td>{esc(req.level or '?')}</td><td>{quote}</td>"
+            f'<td class="level">{esc(req.level or "?")}</td><td>{quote}</td>'
             f"{verdict_cell(req.verdict)}<td>{tests}</td></tr>"
         )
     return table(["Requirement", "Level", "Text (quoted)", "Verdict", "Tests"], rows)
@@ -287,7 +287,7 @@ def root_cause_row(cause: RootCause, anchors: dict[str, str]) -> str:
     blocks = f"{len(cause.failed)} failed, {len(cause.blocked)} inconclusive"
     return (
         f'<tr><td><a href="#req-{esc(cause.id)}"><code>{esc(cause.id)}</code></a></td>'
-        f"<td>{esc(cause.level or '?')}</td><td>{quote}</td>"
+        f'<td class="level">{esc(cause.level or "?")}</td><td>{quote}</td>'
         f'<td class="num">{cause.blocks}<br><small>{blocks}</small></td>'
         f"<td><details><summary>tests</summary>{'<br>'.join(tests)}</details></td></tr>"
     )

@@ -1,5 +1,6 @@
-"""One real run with a failure, shared by the capture and browser tests: the PSK tests
-against a mutant of the built-in SUT that pads the COUNTER wrongly, secrets kept."""
+"""One real run with one realistic bug, shared by the capture and browser tests: the PSK
+tests against a mutant of the built-in SUT that stamps its timestamps from the wrong epoch
+(a few tests fail, many are inconclusive)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 from tests.subprocess_cli import mikeyconf
 
-MUTANT = "tests.mutants.bank:psk_responder_counter_right_padded"
-FAILING = "rfc3830/test_counter_padding.py::test_responder_pads_the_counter[PSK]"
+MUTANT = "tests.mutants.bank:wrong_epoch"
+FAILING = "rfc3830/test_psk_parameters.py::test_takes_the_mandatory_timestamp_types[NTP_UTC]"
 
 
 def make_run(root: Path, *extra: str) -> Path:
