@@ -14,6 +14,9 @@ from conformance.report.captures import Capture
 from conformance.report.model import Result, Summary
 
 HEX_BYTES_PER_LINE = 32
+UNFOLDED = frozenset({"error", "fail", "unexpected-pass"})
+"""Verdicts whose messages show decoded at once; the others' fold (inconclusive tests
+are many when a vehicle breaks, and their root cause has its own card)."""
 
 
 def esc(value: object) -> str:
@@ -74,14 +77,15 @@ def tree(value: object) -> str:
     return '<ul class="tree">' + "".join(rows) + "</ul>"
 
 
-def exchange_block(exchange: object) -> str:
+def exchange_block(exchange: object, unfold: bool = True) -> str:
+    """One message: its decoded tree (unfolded when `unfold`) and its hex (folded)."""
     if not isinstance(exchange, dict):
         return f"<pre>{esc(json.dumps(exchange))}</pre>"
     arrow = "suite &rarr; SUT" if exchange.get("direction") == "to-sut" else "SUT &rarr; suite"
     hex_text = str(exchange.get("hex", ""))
     decoded = exchange.get("decoded")
     decoded_html = (
-        f"<details open><summary>decoded</summary>{tree(decoded)}</details>"
+        f"<details{' open' if unfold else ''}><summary>decoded</summary>{tree(decoded)}</details>"
         if decoded is not None
         else "<p><em>does not decode (the strict decoder rejects it)</em></p>"
     )
@@ -144,7 +148,8 @@ def test_detail(
     if capture:
         parts.append(f"<p>Packets: {capture}</p>")
     if isinstance(exchanges, list) and exchanges:
-        parts += [exchange_block(x) for x in exchanges]
+        unfold = result.verdict in UNFOLDED
+        parts += [exchange_block(x, unfold) for x in exchanges]
     if isinstance(notes, list) and notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     if result.replay:

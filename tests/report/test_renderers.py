@@ -279,3 +279,11 @@ def test_a_run_without_deviations_says_so() -> None:
     assert "<h2>Expected deviations</h2>\n<p>None.</p>" in render([record("a")])
     page = render_html(run_info(expectations="x.json"), summary_of([record("a")]), 0, [])
     assert "<p>None: none of the tests x.json lists ran.</p>" in page
+
+
+def test_html_unfolds_the_messages_of_failures_only() -> None:
+    sent = {"exchanges": [exchange("to-sut", "I_MESSAGE")]}
+    failed = render([record("test_f", "fail", evidence=sent)])
+    blocked = render([record("test_i", "inconclusive", evidence=sent)])
+    assert "<details open><summary>decoded</summary>" in failed
+    assert "<details><summary>decoded</summary>" in blocked and "<details open>" not in blocked
