@@ -286,4 +286,5 @@ def test_html_unfolds_the_messages_of_failures_only() -> None:
     failed = render([record("test_f", "fail", evidence=sent)])
     blocked = render([record("test_i", "inconclusive", evidence=sent)])
     assert "<details open><summary>decoded</summary>" in failed
-    assert "<details><summary>decoded</summary>" in blocked and "<details open>" not in blocked
+    assert "<details><summary>decoded</summary>" in blocked
+    assert "<details open><summary>decoded" not in blocked
