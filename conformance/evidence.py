@@ -57,20 +57,22 @@ class Evidence:
         """A note holding key material: reported only with --show-secrets."""
         self.secrets.append(text)
 
-    def srtp_keys(self, cs_id: int, reference: SrtpKeys, sut: SrtpKeys) -> None:
-        """The SRTP master key and salt of crypto session `cs_id` on both sides: secrets,
-        kept (and written to the captures' key log) only with --show-secrets."""
+    def srtp_keys(self, cs_id: int, reference: SrtpKeys, sut: SrtpKeys | None) -> None:
+        """The SRTP master key and salt of crypto session `cs_id` on both sides (None: the
+        SUT exported none): secrets, kept (and written to the captures' key log) only with
+        --show-secrets."""
         self.secret(f"cs {cs_id}: reference {reference}, SUT {sut}")
         for side, keys in (("reference", reference), ("sut", sut)):
-            self.keys.append(
-                {
-                    "cs_id": cs_id,
-                    "side": side,
-                    "master_key": keys.master_key.hex(),
-                    "master_salt": keys.master_salt.hex(),
-                    "profile": keys.profile,
-                }
-            )
+            if keys is not None:
+                self.keys.append(
+                    {
+                        "cs_id": cs_id,
+                        "side": side,
+                        "master_key": keys.master_key.hex(),
+                        "master_salt": keys.master_salt.hex(),
+                        "profile": keys.profile,
+                    }
+                )
 
     def transport(self, segments: Iterable[Segment]) -> None:
         """Record what the adapter carried over its own protocol (RTSP requests and
