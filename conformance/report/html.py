@@ -20,7 +20,7 @@ from string import Template
 from typing import Any
 
 from conformance.report.baseline import Comparison, exit_meaning
-from conformance.report.captures import MERGED, Capture
+from conformance.report.captures import FOLDER, KEYLOG, MERGED, Capture
 from conformance.report.html_evidence import (
     esc,
     filter_attrs,
@@ -174,11 +174,16 @@ def glance(
     ]
     if captures:
         packets = sum(len(c.frames) for c in captures.values())
+        keylog = f"{FOLDER}/{KEYLOG}"
+        keys = any(r.evidence.get("keys") for r in summary.results)
         facts.append(
             (
                 "Captures",
                 f'<a class="pcap" href="{MERGED}">{MERGED}</a> ({packets} packet(s)); '
-                "one pcap per test, linked from each test",
+                "one pcap per test, linked from each test"
+                + (
+                    f'; SRTP keys (--show-secrets): <a href="{keylog}">{keylog}</a>' if keys else ""
+                ),
             )
         )
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)

@@ -57,6 +57,7 @@ def test_links_resolve_and_the_filters_narrow_the_page(secret_run: Path) -> None
     assert seen["missingAnchors"] == []
     files = seen["files"]
     assert isinstance(files, list) and "run.pcap" in files
+    assert "pcap/keys.log" in files  # the run kept its secrets
     assert all((secret_run / f).is_file() for f in files), files
     index = json.loads((secret_run / "pcap" / "index.json").read_text(encoding="utf-8"))
     assert index["tests"][FAILING]["file"] in files
