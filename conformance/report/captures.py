@@ -115,7 +115,8 @@ def messages(result: Result, key: str, fallback: float) -> list[Message]:
         stamp = record.get("time")
         when = float(stamp) if isinstance(stamp, int | float) else fallback + n * FALLBACK_STEP
         connection = record.get("connection")
-        found.append((when, str(record.get("direction")), int(connection or 0), data))
+        connection = connection if isinstance(connection, int) else 0
+        found.append((when, str(record.get("direction")), connection, data))
     return found
 
 
@@ -145,7 +146,7 @@ def packets_of(result: Result, ports: Sequence[int], fallback: float) -> list[Pa
     suite, sut = (SUITE_ADDR, ports[0]), (SUT_ADDR, MIKEY_PORT)
     for n, (when, direction, _, payload) in enumerate(messages(result, "exchanges", fallback)):
         src, dst = (suite, sut) if direction == "to-sut" else (sut, suite)
-        if len(payload) <= MAX_UDP_PAYLOAD:  # longer ones never went over UDP either
+        if len(payload) <= MAX_UDP_PAYLOAD:  # a longer message stays in the evidence only
             packets.append(Packet(when, udp(src, dst, payload, ident=(ports[0] << 4) + n)))
     return sorted(packets, key=lambda p: p.time)
 
