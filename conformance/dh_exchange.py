@@ -26,7 +26,7 @@ from conformance.reference_dh import (
     ReferenceDhInitiator,
     ReferenceDhResponder,
 )
-from conformance.vehicle import reference_took, sut_took, vehicle
+from conformance.vehicle import reference_took, t_not_refused, vehicle
 from mikey.wire import DataType, DhGroup, Message
 from suts.base import ExchangeParams, Profile, Sut
 
@@ -101,8 +101,8 @@ class DhFamily(Generic[I, R]):
     def r_message(self, sut: Sut, ref: I, data: bytes, ev: Evidence) -> tuple[bytes, Message]:
         """The SUT's answer to a valid I_MESSAGE: the R_MESSAGE, which it always sends."""
         reply = send_to_responder(sut, ref, data, ev)
-        with vehicle():  # refused for its current T: the window rule's, not the exchange's
-            sut_took(reply, f"a valid {self.i_name}")
+        with vehicle():  # refused for its current T: the window rule's, not this test's
+            t_not_refused(reply)
         assert reply.message is not None, f"no {self.r_name} ({self.answer_rule}): {reply.detail}"
         msg = strict_decode(reply.message, f"the {self.r_name}")
         assert msg.hdr.data_type == self.r_type, (

@@ -37,7 +37,7 @@ from conformance import expectations
 from conformance.cert_server import CertServer, cert_server
 from conformance.evidence import Evidence
 from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
-from conformance.vehicle import INCONCLUSIVE, Inconclusive, Running, running
+from conformance.vehicle import INCONCLUSIVE, Blamed, Inconclusive, Running, running
 
 if TYPE_CHECKING:
     from conformance.requirements import Requirement
@@ -64,6 +64,7 @@ _started_key = pytest.StashKey[float]()
 _expectations_key = pytest.StashKey[expectations.Expectations | None]()
 _deviation_key = pytest.StashKey[expectations.Deviation]()
 _inconclusive_key = pytest.StashKey[Inconclusive]()
+_fault_key = pytest.StashKey[str]()
 _checkers_key = pytest.StashKey[dict[str, list[tuple[str, str | None, str | None]]]]()
 
 
@@ -333,21 +334,24 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     exc = outcome.excinfo[1] if outcome.excinfo else None
     if isinstance(exc, Inconclusive):
         item.stash[_inconclusive_key] = exc
-        _label_root_cause(item, exc)
+        _label_root_cause(item, exc.requirement, exc.checked_by)
+    elif isinstance(exc, Blamed) and exc.requirement in test.cites:  # it names its fault
+        item.stash[_fault_key] = exc.requirement
+        _label_root_cause(item, exc.requirement, ())
 
 
-def _label_root_cause(item: pytest.Item, exc: Inconclusive) -> None:
-    """junit.xml property and Allure label and link naming the precondition's rule."""
-    item.user_properties.append(("root-cause", exc.requirement))
-    item.user_properties.extend(("precondition-checked-by", t) for t in exc.checked_by)
+def _label_root_cause(item: pytest.Item, requirement: str, checked_by: tuple[str, ...]) -> None:
+    """junit.xml property and Allure label and link naming the rule at fault."""
+    item.user_properties.append(("root-cause", requirement))
+    item.user_properties.extend(("precondition-checked-by", t) for t in checked_by)
     import allure  # allure-pytest's API: a no-op unless --alluredir is given
 
-    allure.dynamic.label("root-cause", exc.requirement)
-    entry = load().get(exc.requirement)
+    allure.dynamic.label("root-cause", requirement)
+    entry = load().get(requirement)
     if entry is not None:
         rfc = str(entry.rfc).removeprefix("RFC").strip()
         url = f"https://www.rfc-editor.org/rfc/rfc{rfc}#section-{entry.section}"
-        allure.dynamic.link(url, name=f"root cause: {exc.requirement}")
+        allure.dynamic.link(url, name=f"root cause: {requirement}")
 
 
 _FAILURES = (AssertionError, SutFailure)
@@ -439,6 +443,7 @@ def _result(item: pytest.Item, phases: list[tuple[str, str, str]]) -> dict[str, 
         "precondition": None
         if blocked is None
         else {"requirement": blocked.requirement, "checked_by": list(blocked.checked_by)},
+        "fault": item.stash.get(_fault_key, None) if verdict == "fail" else None,
     }
 
 

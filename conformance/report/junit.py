@@ -63,6 +63,8 @@ def render_junit(results: Sequence[Result]) -> str:
         )
         properties = ET.SubElement(case, "properties")
         pairs = [("requirement", r) for r in result.requirements] + [("mode", result.mode or "")]
+        if result.fault:
+            pairs.append(("root-cause", result.fault))
         if result.precondition:
             pairs.append(("root-cause", str(result.precondition.get("requirement", ""))))
             checked = result.precondition.get("checked_by") or []

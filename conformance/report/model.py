@@ -117,6 +117,9 @@ class Result:
     precondition: dict[str, Any] | None = None
     """An inconclusive test's failed precondition: its requirement and the tests that
     check it ("requirement", "checked_by")."""
+    fault: str | None = None
+    """A failed test's requirement at fault, when the failure says which (one of those it
+    cites; conformance.vehicle.Blamed); None: its first cited one stands."""
 
     @classmethod
     def from_json(cls, data: object) -> Result:
@@ -160,16 +163,17 @@ class Result:
             worker=_opt_str(data.get("worker")),
             expectation=expectation,
             precondition=precondition,
+            fault=_opt_str(data.get("fault")),
         )
 
     @property
     def blamed(self) -> str | None:
         """The requirement this result puts first: an inconclusive test's precondition,
-        else the first one a failed test cites (None: the test did not fail)."""
+        else a failed test's fault or first cited one (None: the test did not fail)."""
         if self.verdict == "inconclusive" and self.precondition:
             return str(self.precondition["requirement"])
         if self.verdict in FAILED and self.requirements:
-            return self.requirements[0]
+            return self.fault if self.fault in self.requirements else self.requirements[0]
         return None
 
     def to_json(self) -> dict[str, Any]:

@@ -104,7 +104,10 @@ def test_no_verification_message_when_v_is_clear(
 ) -> None:
     """With V=0 the responder sends no verification message (6.1)."""
     ref = PkReferenceInitiator(profile, pk_params(v=False), responder=sut)
-    reply = sut_responds(sut, ref, evidence)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    with vehicle():  # refused for its current T: the window rule's, not the V flag's
+        t_not_refused(reply)
+    assert reply.accepted is not False, f"valid I_MESSAGE rejected: {reply.detail}"
     assert reply.message is None, "V=0 but the SUT answered"
 
 

@@ -100,7 +100,10 @@ def test_no_verification_message_when_v_is_clear(
 ) -> None:
     """With V=0 the initiator expects no response; the SUT takes the keys silently."""
     ref = ReferenceInitiator(profile, exchange_params(v=False))
-    reply = sut_responds(sut, ref, evidence)
+    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+    with vehicle():  # refused for its current T: the window rule's, not the V flag's
+        t_not_refused(reply)
+    assert reply.accepted is not False, f"the SUT rejected a valid I_MESSAGE: {reply.detail}"
     if reply.message is not None:
         msg = strict_decode(reply.message, "the SUT's answer")
         assert msg.hdr.data_type != DataType.PSK_RESP, "V=0 but a verification message came back"

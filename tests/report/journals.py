@@ -68,6 +68,7 @@ def record(
         "worker": None,
         "expectation": expectation,
         "precondition": precondition,
+        "fault": None,
     }
 
 

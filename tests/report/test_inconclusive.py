@@ -149,3 +149,13 @@ def test_junit_marks_inconclusive_as_a_skip_with_the_root_cause() -> None:
     assert MAC in str(skipped.get("message"))
     properties = {(p.get("name"), p.get("value")) for p in case.iter("property")}
     assert ("root-cause", MAC) in properties
+
+
+def test_a_failure_that_names_its_fault_is_grouped_under_it() -> None:
+    named = {**record("test_both", "fail", [HDR, MAC]), "fault": MAC}
+    unnamed = record("test_other", "fail", [HDR, MAC])
+    causes = summary_of([named, unnamed]).root_causes
+    assert {(c.id, c.failed) for c in causes} == {
+        (MAC, (named["test_id"],)),
+        (HDR, (unnamed["test_id"],)),
+    }
