@@ -283,8 +283,9 @@ def sut_session(pytestconfig: pytest.Config, profile: Profile) -> Iterator[Sut]:
 
 
 @pytest.fixture
-def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
-    """The SUT, fresh for each test, after the applicability check."""
+def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Iterator[Sut]:
+    """The SUT, fresh for each test, after the applicability check; afterwards what its
+    adapter carried over a protocol of its own (RTSP) goes to the test's evidence."""
     caps = sut_session.capabilities()
     mode, role = marker_arg(request.node, "mode"), marker_arg(request.node, "role")
     if mode is not None and mode != "codec" and mode not in caps.modes:
@@ -292,7 +293,11 @@ def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
     if role is not None and role not in caps.roles:
         pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not play the {role} role")
     sut_session.reset()
-    return sut_session
+    sut_session.transport()  # what reset() sent ends the previous test's session
+    yield sut_session
+    segments = sut_session.transport()
+    if segments:
+        request.node.stash.setdefault(_evidence_key, Evidence()).transport(segments)
 
 
 @pytest.fixture(scope="session")
