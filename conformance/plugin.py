@@ -320,11 +320,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     if not _is_conformance(item):
         yield
         return
+    checkers = item.config.stash.get(_checkers_key, {})
     test = Running(
         frozenset(requirement_ids(item)),
         marker_arg(item, "mode"),
         marker_arg(item, "role"),
-        item.config.stash.get(_checkers_key, {}),
+        checkers,
     )
     token = running.set(test)
     try:
@@ -346,12 +347,12 @@ def _label_root_cause(item: pytest.Item, requirement: str, checked_by: tuple[str
     item.user_properties.extend(("precondition-checked-by", t) for t in checked_by)
     import allure  # allure-pytest's API: a no-op unless --alluredir is given
 
-    allure.dynamic.label("root-cause", requirement)
+    allure.dynamic.label("root-cause", requirement)  # type: ignore[no-untyped-call]
     entry = load().get(requirement)
     if entry is not None:
         rfc = str(entry.rfc).removeprefix("RFC").strip()
         url = f"https://www.rfc-editor.org/rfc/rfc{rfc}#section-{entry.section}"
-        allure.dynamic.link(url, name=f"root cause: {requirement}")
+        allure.dynamic.link(url, name=f"root cause: {requirement}")  # type: ignore[no-untyped-call]
 
 
 _FAILURES = (AssertionError, SutFailure)
