@@ -72,6 +72,11 @@ def is_binding(level: str | None) -> bool:
     return level is None or level not in {"SHOULD", "SHOULD NOT", "MAY"}
 
 
+def counts_as_failure(verdict: str, level: str | None, strict: bool) -> bool:
+    """Whether a test with this verdict makes the run fail (exit status 1)."""
+    return verdict == "unexpected-pass" or (verdict == "fail" and (strict or is_binding(level)))
+
+
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -283,12 +288,7 @@ class Summary:
 
     def counted_failures(self, strict: bool) -> list[Result]:
         """The tests that make the run fail (exit status 1)."""
-        return [
-            r
-            for r in self.results
-            if r.verdict == "unexpected-pass"
-            or (r.verdict == "fail" and (strict or is_binding(r.level)))
-        ]
+        return [r for r in self.results if counts_as_failure(r.verdict, r.level, strict)]
 
     @property
     def applicable(self) -> int:
