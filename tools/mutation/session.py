@@ -1,0 +1,84 @@
+"""One module's cosmic-ray session: created once, then worked through within a deadline.
+
+The session is cosmic-ray's own sqlite file beside its TOML config, so a stopped run
+resumes where it stopped, and cosmic-ray's tools read it as well
+(`cr-report SESSION`, `cosmic-ray exec CONFIG SESSION`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cosmic_ray.commands import init
+from cosmic_ray.config import serialize_config
+from cosmic_ray.mutating import mutate_and_test
+from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+
+@dataclass(frozen=True)
+class Session:
+    module: str
+    """Repository-relative path of the module, e.g. mikey/modes/replay.py."""
+    sqlite: Path
+    config: Path
+
+    @classmethod
+    def at(cls, sessions: Path, module: str) -> Session:
+        stem = module.removesuffix(".py").replace("/", ".")
+        return cls(module, sessions / f"{stem}.sqlite", sessions / f"{stem}.toml")
+
+
+def create(
+    session: Session,
+    target: Path,
+    command: str,
+    timeout: float,
+    operators: str | None = None,
+    limit: int | None = None,
+) -> None:
+    """Write the config and, if the session is new, list every mutant of `target`.
+
+    `operators` (a regex) keeps only the operators it matches; `limit` keeps that many
+    mutants (cosmic-ray's random order); the others are recorded as skipped.
+    """
+    config = {
+        "module-path": str(target),
+        "timeout": timeout,
+        "excluded-modules": [],
+        "test-command": command,
+        "distributor": {"name": "local"},
+    }
+    session.config.parent.mkdir(parents=True, exist_ok=True)
+    session.config.write_text(serialize_config(config), encoding="utf-8")
+    if session.sqlite.exists():
+        return
+    with use_db(session.sqlite, WorkDB.Mode.create) as db:
+        init([target], db, {})
+        kept = 0
+        for item in db.pending_work_items:
+            (mutation,) = item.mutations
+            if operators is not None and not re.search(operators, mutation.operator_name):
+                why = f"operator not matched by {operators!r}"
+            elif limit is not None and kept >= limit:
+                why = f"over the limit of {limit} mutants"
+            else:
+                kept += 1
+                continue
+            db.set_result(item.job_id, WorkResult(WorkerOutcome.SKIPPED, output=why))
+
+
+def work(session: Session, command: str, timeout: float, deadline: float) -> int:
+    """Test pending mutants until none is left or `deadline` (time.monotonic()) has
+    passed; a started mutant finishes. Returns how many were tested."""
+    done = 0
+    with use_db(session.sqlite, WorkDB.Mode.open) as db:
+        for item in db.pending_work_items:
+            if time.monotonic() >= deadline:
+                break
+            db.set_result(item.job_id, mutate_and_test(item.mutations, command, timeout))
+            done += 1
+    return done
