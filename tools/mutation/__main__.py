@@ -1,7 +1,8 @@
 """`python -m tools.mutation`: mutate the SUT's copy of `mikey` with cosmic-ray, judge
 each mutant with `mikeyconf run`, and write the kill rate per module (docs/mutation.md).
 
-Run it again with the same --out to resume: finished mutants are kept.
+Run it again with the same --out to resume: finished mutants are kept. Exit status 0,
+1 when a surviving mutant is not in the triage file, 2 on an error.
 """
 
 from __future__ import annotations
@@ -146,7 +147,10 @@ def write_report(out: Path, modules: list[str], modes: dict, timing: dict, triag
     (out / "mutation.txt").write_text(table + "\n", encoding="utf-8")
     print(table)
     print(f"\nReport: {out / 'mutation.json'} (survivors and their triage), {out / 'mutation.txt'}")
-    return 0
+    untriaged = sum(row["untriaged"] for row in rows)
+    if untriaged:
+        print(f"mutation: {untriaged} surviving mutant(s) not in the triage file", file=sys.stderr)
+    return 1 if untriaged else 0
 
 
 def _relative(module: str) -> str:
