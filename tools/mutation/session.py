@@ -7,6 +7,7 @@ resumes where it stopped, and cosmic-ray's tools read it as well
 
 from __future__ import annotations
 
+import ast
 import re
 import time
 from dataclasses import dataclass
@@ -54,21 +55,62 @@ def create(
     }
     session.config.parent.mkdir(parents=True, exist_ok=True)
     session.config.write_text(serialize_config(config), encoding="utf-8")
-    if session.sqlite.exists():
+    if not session.sqlite.exists():
+        with use_db(session.sqlite, WorkDB.Mode.create) as db:
+            init([target], db, {})
+            kept = 0
+            for item in db.pending_work_items:
+                (mutation,) = item.mutations
+                if operators is not None and not re.search(operators, mutation.operator_name):
+                    why = f"operator not matched by {operators!r}"
+                elif limit is not None and kept >= limit:
+                    why = f"over the limit of {limit} mutants"
+                else:
+                    kept += 1
+                    continue
+                db.set_result(item.job_id, WorkResult(WorkerOutcome.SKIPPED, output=why))
+    skip_annotations(session, target)
+
+
+def skip_annotations(session: Session, target: Path) -> None:
+    """Record the mutants inside type annotations as skipped, tested or not: under
+    `from __future__ import annotations` Python never evaluates them, so no test can
+    tell such a mutant from the original (an equivalent mutant by construction)."""
+    spans = annotation_spans(target.read_text(encoding="utf-8"))
+    if not spans:
         return
-    with use_db(session.sqlite, WorkDB.Mode.create) as db:
-        init([target], db, {})
-        kept = 0
-        for item in db.pending_work_items:
+    why = "in a type annotation, never evaluated (from __future__ import annotations)"
+    with use_db(session.sqlite, WorkDB.Mode.open) as db:
+        for item in db.work_items:
             (mutation,) = item.mutations
-            if operators is not None and not re.search(operators, mutation.operator_name):
-                why = f"operator not matched by {operators!r}"
-            elif limit is not None and kept >= limit:
-                why = f"over the limit of {limit} mutants"
-            else:
-                kept += 1
-                continue
-            db.set_result(item.job_id, WorkResult(WorkerOutcome.SKIPPED, output=why))
+            start, end = tuple(mutation.start_pos), tuple(mutation.end_pos)
+            if any(low <= start and end <= high for low, high in spans):
+                db.set_result(item.job_id, WorkResult(WorkerOutcome.SKIPPED, output=why))
+
+
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def annotation_spans(source: str) -> list[Span]:
+    """(line, column) ranges of the annotations of a module that postpones them."""
+    tree = ast.parse(source)
+    postponed = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+    if not postponed:
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            found.append(node.returns)
+    return [
+        ((a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)) for a in found
+    ]
 
 
 def work(session: Session, command: str, timeout: float, deadline: float) -> int:
