@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="survivors already triaged (default tests/mutation/equivalent.json)",
     )
     parser.add_argument(
+        "--retest-survivors",
+        action="store_true",
+        help="judge the survivors of the sessions in --out again (after tests were added)",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="test nothing: write the report of the sessions in --out",
@@ -113,6 +118,8 @@ def run(options: argparse.Namespace) -> int:
             session.create(
                 one, copy / module, judge.command(), timeout, options.operators, options.limit
             )
+            if options.retest_survivors:
+                print(f"mutation: {module}: {session.forget_survivors(one)} survivors to retest")
             share = (deadline - time.monotonic()) / (len(modules) - index)
             started = time.monotonic()
             tested = session.work(one, judge.command(), timeout, started + share)

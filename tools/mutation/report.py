@@ -2,8 +2,10 @@
 
 A survivor is matched to tests/mutation/equivalent.json by module, operator,
 occurrence and the changed lines (so an entry goes stale when the code under it
-changes). Kill rate = killed / (killed + survived); the second rate leaves out the
-survivors the triage file lists as equivalent.
+changes). Its outcome there: equivalent (no peer can tell it from the original),
+local-policy (it changes only what the RFCs leave to the implementation, so no
+conformance test may fail it) or untriaged. Kill rate = killed / (killed + survived);
+the second rate leaves out the equivalent and local-policy survivors.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 from tools.mutation.session import Session
 
 REPORT_SCHEMA = "mikey-mutation/1"
-TRIAGE_OUTCOMES = ("equivalent", "untriaged")
+TRIAGE_OUTCOMES = ("equivalent", "local-policy", "untriaged")
 
 
 def change(diff: str | None) -> list[str]:
@@ -85,6 +87,7 @@ def module_report(session: Session, modes: list[str], seconds: float, triage: di
                 "why": entry["why"],
             })  # fmt: skip
     judged = counts["killed"] + counts["survived"]
+    excused = counts["equivalent"] + counts["local-policy"]
     tested = judged + counts["incompetent"] + counts["no-test"]
     return {
         "module": session.module,
@@ -97,10 +100,11 @@ def module_report(session: Session, modes: list[str], seconds: float, triage: di
         "timeouts": counts["timeouts"],
         "survived": counts["survived"],
         "equivalent": counts["equivalent"],
+        "local_policy": counts["local-policy"],
         "untriaged": counts["untriaged"],
         "incompetent": counts["incompetent"] + counts["no-test"],
         "kill_rate": _rate(counts["killed"], judged),
-        "kill_rate_non_equivalent": _rate(counts["killed"], judged - counts["equivalent"]),
+        "kill_rate_non_equivalent": _rate(counts["killed"], judged - excused),
         "minutes": round(seconds / 60, 1),
         "seconds_per_mutant": round(seconds / tested, 2) if tested else None,
         "survivors": sorted(survivors, key=lambda s: (s["line"], s["operator"])),
@@ -112,13 +116,13 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def format_table(modules: list[dict]) -> str:
-    head = ("module", "mutants", "tested", "killed", "survived", "equiv", "untriaged",
+    head = ("module", "mutants", "tested", "killed", "survived", "equiv", "policy", "untriaged",
             "kill%", "kill% non-eq", "min")  # fmt: skip
     rows = [head]
     for m in modules:
         rows.append((
             m["module"], str(m["mutants"]), str(m["tested"]), str(m["killed"]),
-            str(m["survived"]), str(m["equivalent"]), str(m["untriaged"]),
+            str(m["survived"]), str(m["equivalent"]), str(m["local_policy"]), str(m["untriaged"]),
             _percent(m["kill_rate"]), _percent(m["kill_rate_non_equivalent"]), f"{m['minutes']:g}",
         ))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]

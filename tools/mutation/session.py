@@ -16,8 +16,8 @@ from pathlib import Path
 from cosmic_ray.commands import init
 from cosmic_ray.config import serialize_config
 from cosmic_ray.mutating import mutate_and_test
-from cosmic_ray.work_db import WorkDB, use_db
-from cosmic_ray.work_item import WorkerOutcome, WorkResult
+from cosmic_ray.work_db import WorkDB, WorkResultStorage, use_db
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,17 @@ def annotation_spans(source: str) -> list[Span]:
     return [
         ((a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)) for a in found
     ]
+
+
+def forget_survivors(session: Session) -> int:
+    """Make the survivors pending again (to judge them with a suite that has grown)."""
+    with use_db(session.sqlite, WorkDB.Mode.open) as db:
+        survivors = [
+            job for job, result in db.results if result.test_outcome == TestOutcome.SURVIVED
+        ]
+        with db._session_maker.begin() as sql:  # cosmic-ray has no API to drop a result
+            sql.query(WorkResultStorage).where(WorkResultStorage.job_id.in_(survivors)).delete()
+    return len(survivors)
 
 
 def work(session: Session, command: str, timeout: float, deadline: float) -> int:
