@@ -4,8 +4,10 @@ with an answer to it (RFC3830-5.1.2-initiator-takes-error: PSK, PK, DH).
 RFC 3830 5.1.2: "The Initiator SHOULD therefore always be prepared to receive such a
 message from the Responder", formed as HDR, T, {ERR}, {SP}, [V|SIGNr]. Unauthenticated,
 it is not a verification message or R_MESSAGE: the SUT takes it without a crash and
-establishes nothing. With no ERR payload too ({ERR}: a decoder reads it; found by
-mutation testing, docs/mutation.md: an initiator that crashed on it).
+establishes nothing. The case here has no ERR payload ({ERR}: zero or more; found by
+mutation testing, docs/mutation.md: an initiator that crashed on it). An Error message
+with ERR payloads is not sent here: it makes gst-rtsp-server's main loop spin for good
+(tests/rtsp measures that apart), which would take a whole run against it down.
 """
 
 from __future__ import annotations
@@ -27,11 +29,7 @@ pytestmark = [
 ]
 
 MODES = {"PSK": exchange_params(), "PK": pk_params(), "DH": exchange_params(mode="DH")}
-ERRORS = {
-    "unspecified": (ErrorNo.UNSPECIFIED,),
-    "auth-failure": (ErrorNo.AUTH_FAILURE,),
-    "no-err": (),
-}
+ERRORS = {"no-err": ()}
 
 
 def cases() -> list[Any]:
