@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--retest-survivors",
         action="store_true",
-        help="judge the survivors of the sessions in --out again (after tests were added)",
+        help="judge again the survivors of the sessions in --out that the triage file does "
+        "not list as equivalent or local-policy (after tests were added)",
     )
     parser.add_argument(
         "--report-only",
@@ -119,10 +120,11 @@ def run(options: argparse.Namespace) -> int:
                 one, copy / module, judge.command(), timeout, options.operators, options.limit
             )
             if options.retest_survivors:
-                print(f"mutation: {module}: {session.forget_survivors(one)} survivors to retest")
+                again = session.forget_survivors(one, report.triaged(module, triage))
+                print(f"mutation: {module}: {again} survivors to retest")
             share = (deadline - time.monotonic()) / (len(modules) - index)
             started = time.monotonic()
-            tested = session.work(one, judge.command(), timeout, started + share)
+            tested = session.work(one, copy / module, judge.command(), timeout, started + share)
             spent = time.monotonic() - started
             entry = timing.setdefault(module, {"seconds": 0.0, "baseline_s": None})
             entry["seconds"] += spent

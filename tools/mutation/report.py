@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cosmic_ray.work_db import WorkDB, use_db
-from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkItem, WorkResult
 
 from tools.mutation.session import Session
 
@@ -44,6 +45,17 @@ def load_triage(path: Path) -> dict[tuple[str, str, int, tuple[str, ...]], dict[
         key = (entry["module"], entry["operator"], entry["occurrence"], tuple(entry["change"]))
         entries[key] = entry
     return entries
+
+
+def triaged(module: str, triage: dict) -> Callable[[WorkItem, WorkResult], bool]:
+    """Whether a survivor of `module` is in the triage file as equivalent or local-policy."""
+
+    def known(item: WorkItem, result: WorkResult) -> bool:
+        (mutation,) = item.mutations
+        key = (module, mutation.operator_name, mutation.occurrence, tuple(change(result.diff)))
+        return triage.get(key, {}).get("outcome") in ("equivalent", "local-policy")
+
+    return known
 
 
 def outcome(worker: WorkerOutcome, test: TestOutcome | None) -> str:

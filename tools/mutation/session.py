@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from cosmic_ray.commands import init
 from cosmic_ray.config import serialize_config
 from cosmic_ray.mutating import mutate_and_test
 from cosmic_ray.work_db import WorkDB, WorkResultStorage, use_db
-from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkItem, WorkResult
 
 
 @dataclass(frozen=True)
@@ -113,25 +114,32 @@ def annotation_spans(source: str) -> list[Span]:
     ]
 
 
-def forget_survivors(session: Session) -> int:
-    """Make the survivors pending again (to judge them with a suite that has grown)."""
+def forget_survivors(session: Session, keep: Callable[[WorkItem, WorkResult], bool]) -> int:
+    """Make the survivors pending again (to judge them with a suite that has grown), but
+    those `keep` says to keep."""
     with use_db(session.sqlite, WorkDB.Mode.open) as db:
         survivors = [
-            job for job, result in db.results if result.test_outcome == TestOutcome.SURVIVED
+            item.job_id
+            for item, result in db.completed_work_items
+            if result.test_outcome == TestOutcome.SURVIVED and not keep(item, result)
         ]
         with db._session_maker.begin() as sql:  # cosmic-ray has no API to drop a result
             sql.query(WorkResultStorage).where(WorkResultStorage.job_id.in_(survivors)).delete()
     return len(survivors)
 
 
-def work(session: Session, command: str, timeout: float, deadline: float) -> int:
-    """Test pending mutants until none is left or `deadline` (time.monotonic()) has
-    passed; a started mutant finishes. Returns how many were tested."""
+def work(session: Session, target: Path, command: str, timeout: float, deadline: float) -> int:
+    """Test pending mutants of `target` until none is left or `deadline`
+    (time.monotonic()) has passed; a started mutant finishes. Returns how many were tested.
+    """
     done = 0
     with use_db(session.sqlite, WorkDB.Mode.open) as db:
         for item in db.pending_work_items:
             if time.monotonic() >= deadline:
                 break
+            (mutation,) = item.mutations
+            if Path(mutation.module_path) != target:  # a session copied from another --out
+                raise ValueError(f"{session.sqlite} mutates {mutation.module_path}, not {target}")
             db.set_result(item.job_id, mutate_and_test(item.mutations, command, timeout))
             done += 1
     return done
