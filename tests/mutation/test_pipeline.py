@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,10 @@ def test_a_tiny_run_kills_its_mutants_and_resumes(tmp_path: Path) -> None:
 
 
 def test_the_triage_file_is_well_formed() -> None:
-    entries = load_triage(ROOT / "tests" / "mutation" / "equivalent.json")
+    path = ROOT / "tests" / "mutation" / "equivalent.json"
+    entries = load_triage(path)
+    outcomes = Counter(entry["outcome"] for entry in entries.values())
+    assert json.loads(path.read_text(encoding="utf-8"))["counts"] == dict(outcomes)
     for (module, _operator, _occurrence, change), entry in entries.items():
         assert (ROOT / module).is_file(), module
         assert change and all(line[:2] in ("- ", "+ ") for line in change), entry

@@ -158,7 +158,10 @@ def write_report(out: Path, modules: list[str], modes: dict, timing: dict, triag
     print(f"\nReport: {out / 'mutation.json'} (survivors and their triage), {out / 'mutation.txt'}")
     untriaged = sum(row["untriaged"] for row in rows)
     if untriaged:
-        print(f"mutation: {untriaged} surviving mutant(s) not in the triage file", file=sys.stderr)
+        print(
+            f"mutation: {untriaged} surviving mutant(s) untriaged (see the triage file)",
+            file=sys.stderr,
+        )
     return 1 if untriaged else 0
 
 
