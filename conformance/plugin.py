@@ -36,7 +36,7 @@ import pytest
 from conformance import expectations
 from conformance.cert_server import CertServer, cert_server
 from conformance.evidence import Evidence
-from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
+from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, counts_as_failure, read_journal
 from conformance.vehicle import INCONCLUSIVE, Blamed, Inconclusive, Running, running
 
 if TYPE_CHECKING:
@@ -103,6 +103,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mikey-resume",
         action="store_true",
         help="skip the tests the --mikey-journal already holds a result of",
+    )
+    group.addoption(
+        "--mikey-exitfirst",
+        action="store_true",
+        help="stop at the first test that makes the run fail (or errs)",
     )
     group.addoption(
         "--mikey-problems", default=None, help="append harness problems (lines) to this file"
@@ -456,20 +461,32 @@ def conformance_test_id(item: pytest.Item) -> str:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     record = getattr(report, "mikey_result", None)
-    path = _journal_path
-    if record is None or path is None or report.when != "teardown":
+    if record is None or report.when != "teardown":
         return
-    with open(path, "a", encoding="utf-8") as journal:
-        journal.write(record + "\n")
-        journal.flush()
+    if _journal_path is not None:
+        with open(_journal_path, "a", encoding="utf-8") as journal:
+            journal.write(record + "\n")
+            journal.flush()
+    if _exitfirst is not None:
+        _stop_at_failure(_exitfirst, json.loads(record))
+
+
+def _stop_at_failure(session: pytest.Session, result: dict[str, Any]) -> None:
+    """--mikey-exitfirst: end the session after a result that fails the run or errs."""
+    strict = session.config.getoption("--mikey-strict")
+    verdict = result["verdict"]
+    if verdict == "error" or counts_as_failure(verdict, result["level"], strict):
+        session.shouldfail = f"stopped at the first failure (exitfirst): {result['test_id']}"
 
 
 _journal_path: str | None = None
+_exitfirst: pytest.Session | None = None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Only the controlling process writes the journal (never an xdist worker)."""
-    global _journal_path
+    global _journal_path, _exitfirst
     config = session.config
     _journal_path = None if hasattr(config, "workerinput") else config.getoption("--mikey-journal")
+    _exitfirst = session if config.getoption("--mikey-exitfirst") else None
