@@ -210,8 +210,14 @@ ANSWERING = (
 )
 """Every mode whose Initiator takes an answer (not MIKEY-SAKKE, RFC 6509 2.1)."""
 
-CSBS = {"own-csb": 0, "other-csb": 1}
-"""Which CSB the Error message names: the I_MESSAGE's, or the next CSB ID."""
+ERROR_FORMS: dict[str, tuple[int, tuple[ErrorNo, ...]]] = {
+    "own-csb": (0, (ErrorNo.AUTH_FAILURE,)),
+    "other-csb": (1, (ErrorNo.AUTH_FAILURE,)),
+    "no-err": (0, ()),
+}
+"""The Error messages sent: (CSB ID offset from the I_MESSAGE's, ERR payloads). {ERR} is
+zero or more (RFC 3830 5.1.2); an initiator that reads an ERR it does not have crashes
+(found by mutation testing, docs/mutation.md)."""
 
 INITIATING: dict[str, Callable[[], ExchangeParams]] = {
     **{a.mode: a.params for a in ANSWERING},
@@ -222,11 +228,12 @@ INITIATING: dict[str, Callable[[], ExchangeParams]] = {
 
 
 def error_cases() -> list[Any]:
-    """(mode, csb) parameters for every mode, marked with the mode."""
+    """(mode, form) parameters for every mode and Error message form, marked with the
+    mode."""
     return [
-        pytest.param(mode, csb, id=f"{mode}-{csb}", marks=pytest.mark.mode(mode))
+        pytest.param(mode, form, id=f"{mode}-{form}", marks=pytest.mark.mode(mode))
         for mode in INITIATING
-        for csb in CSBS
+        for form in ERROR_FORMS
     ]
 
 
@@ -254,17 +261,18 @@ def expect_refused(sut: Sut, evidence: Evidence, what: str, data: bytes) -> None
 
 
 def error_message_establishes_nothing(
-    mode: str, sut: Sut, profile: Profile, evidence: Evidence, csb: str
+    mode: str, sut: Sut, profile: Profile, evidence: Evidence, form: str
 ) -> None:
-    """An unauthenticated Error message (Auth failure) with the I_MESSAGE's T, for the
-    SUT's CSB or the next CSB ID, is not an answer that establishes the CSB (5.1.2)."""
+    """An unauthenticated Error message of `form` (ERROR_FORMS) with the I_MESSAGE's T is
+    taken without a crash and is not an answer that establishes the CSB (5.1.2)."""
+    offset, errors = ERROR_FORMS[form]
     sent = decode_message(initiate(sut, INITIATING[mode](), evidence))
     hdr = error_header(sent.hdr, None)
-    hdr = replace(hdr, csb_id=(hdr.csb_id + CSBS[csb]) & 0xFFFFFFFF)
+    hdr = replace(hdr, csb_id=(hdr.csb_id + offset) & 0xFFFFFFFF)
     t = sent.first(Timestamp)
     assert t is not None, "the SUT's I_MESSAGE has no T"
-    data = error_message(hdr, t, (ErrorNo.AUTH_FAILURE,))
-    expect_refused(sut, evidence, f"an Error message (Auth failure, {csb})", data)
+    data = error_message(hdr, t, errors)
+    expect_refused(sut, evidence, f"an Error message ({form})", data)
 
 
 def answer_with_an_initiating_data_type_is_refused(

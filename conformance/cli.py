@@ -144,6 +144,12 @@ def build_parser() -> Parser:
         help="print the selected tests (ID, mode, role, requirement IDs); run nothing",
     )
     run.add_argument("--strict", action="store_true", help="SHOULD-level failures count")
+    run.add_argument(
+        "-x",
+        "--exitfirst",
+        action="store_true",
+        help="stop at the first test that makes the run fail (or errs); the rest do not run",
+    )
     expect = run.add_mutually_exclusive_group()
     expect.add_argument(
         "--expectations",
@@ -279,6 +285,8 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
     args += selection_args(options)
     if options.strict:
         args.append("--mikey-strict")
+    if options.exitfirst:
+        args.append("--mikey-exitfirst")
     if options.show_secrets:
         args.append("--mikey-show-secrets")
     if options.profile is not None:

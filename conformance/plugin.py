@@ -36,7 +36,7 @@ import pytest
 from conformance import expectations
 from conformance.cert_server import CertServer, cert_server
 from conformance.evidence import Evidence
-from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, read_journal
+from conformance.report.model import JOURNAL_SCHEMA, SEVERITY, counts_as_failure, read_journal
 from conformance.vehicle import INCONCLUSIVE, Blamed, Inconclusive, Running, running
 
 if TYPE_CHECKING:
@@ -103,6 +103,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mikey-resume",
         action="store_true",
         help="skip the tests the --mikey-journal already holds a result of",
+    )
+    group.addoption(
+        "--mikey-exitfirst",
+        action="store_true",
+        help="stop at the first test that makes the run fail (or errs)",
     )
     group.addoption(
         "--mikey-problems", default=None, help="append harness problems (lines) to this file"
@@ -283,8 +288,9 @@ def sut_session(pytestconfig: pytest.Config, profile: Profile) -> Iterator[Sut]:
 
 
 @pytest.fixture
-def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
-    """The SUT, fresh for each test, after the applicability check."""
+def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Iterator[Sut]:
+    """The SUT, fresh for each test, after the applicability check; afterwards what its
+    adapter carried over a protocol of its own (RTSP) goes to the test's evidence."""
     caps = sut_session.capabilities()
     mode, role = marker_arg(request.node, "mode"), marker_arg(request.node, "role")
     if mode is not None and mode != "codec" and mode not in caps.modes:
@@ -292,7 +298,11 @@ def sut(sut_session: Sut, request: pytest.FixtureRequest) -> Sut:
     if role is not None and role not in caps.roles:
         pytest.skip(f"{NOT_APPLICABLE}{caps.name} does not play the {role} role")
     sut_session.reset()
-    return sut_session
+    sut_session.transport()  # what reset() sent ends the previous test's session
+    yield sut_session
+    segments = sut_session.transport()
+    if segments:
+        request.node.stash.setdefault(_evidence_key, Evidence()).transport(segments)
 
 
 @pytest.fixture(scope="session")
@@ -315,11 +325,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     if not _is_conformance(item):
         yield
         return
+    checkers = item.config.stash.get(_checkers_key, {})
     test = Running(
         frozenset(requirement_ids(item)),
         marker_arg(item, "mode"),
         marker_arg(item, "role"),
-        item.config.stash.get(_checkers_key, {}),
+        checkers,
     )
     token = running.set(test)
     try:
@@ -341,12 +352,12 @@ def _label_root_cause(item: pytest.Item, requirement: str, checked_by: tuple[str
     item.user_properties.extend(("precondition-checked-by", t) for t in checked_by)
     import allure  # allure-pytest's API: a no-op unless --alluredir is given
 
-    allure.dynamic.label("root-cause", requirement)
+    allure.dynamic.label("root-cause", requirement)  # type: ignore[no-untyped-call]
     entry = load().get(requirement)
     if entry is not None:
         rfc = str(entry.rfc).removeprefix("RFC").strip()
         url = f"https://www.rfc-editor.org/rfc/rfc{rfc}#section-{entry.section}"
-        allure.dynamic.link(url, name=f"root cause: {requirement}")
+        allure.dynamic.link(url, name=f"root cause: {requirement}")  # type: ignore[no-untyped-call]
 
 
 _FAILURES = (AssertionError, SutFailure)
@@ -450,20 +461,32 @@ def conformance_test_id(item: pytest.Item) -> str:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     record = getattr(report, "mikey_result", None)
-    path = _journal_path
-    if record is None or path is None or report.when != "teardown":
+    if record is None or report.when != "teardown":
         return
-    with open(path, "a", encoding="utf-8") as journal:
-        journal.write(record + "\n")
-        journal.flush()
+    if _journal_path is not None:
+        with open(_journal_path, "a", encoding="utf-8") as journal:
+            journal.write(record + "\n")
+            journal.flush()
+    if _exitfirst is not None:
+        _stop_at_failure(_exitfirst, json.loads(record))
+
+
+def _stop_at_failure(session: pytest.Session, result: dict[str, Any]) -> None:
+    """--mikey-exitfirst: end the session after a result that fails the run or errs."""
+    strict = session.config.getoption("--mikey-strict")
+    verdict = result["verdict"]
+    if verdict == "error" or counts_as_failure(verdict, result["level"], strict):
+        session.shouldfail = f"stopped at the first failure (exitfirst): {result['test_id']}"
 
 
 _journal_path: str | None = None
+_exitfirst: pytest.Session | None = None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Only the controlling process writes the journal (never an xdist worker)."""
-    global _journal_path
+    global _journal_path, _exitfirst
     config = session.config
     _journal_path = None if hasattr(config, "workerinput") else config.getoption("--mikey-journal")
+    _exitfirst = session if config.getoption("--mikey-exitfirst") else None

@@ -31,10 +31,11 @@ RUN_OPTIONS = (
     "workers",
     "quiet",
     "call_timeout",
+    "exitfirst",
 )
 """The `mikeyconf run` options a run stores in run.json and a resume reuses."""
 
-NEWER_OPTIONS = {"call_timeout": None}
+NEWER_OPTIONS = {"call_timeout": None, "exitfirst": False}
 """Options that runs made before them did not store, and what such a run used."""
 
 RESUME_MAY_CHANGE = frozenset({"resume", "quiet"})

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -67,7 +68,13 @@ running: ContextVar[Running | None] = ContextVar("running", default=None)
 """The test in progress (set by conformance.plugin around each test's call)."""
 
 
-class Inconclusive(pytest.skip.Exception):
+if TYPE_CHECKING:
+    from _pytest.outcomes import Skipped as _Skipped
+else:
+    _Skipped = pytest.skip.Exception  # pytest's public name of its skip exception
+
+
+class Inconclusive(_Skipped):
     """The test's vehicle failed: its precondition `requirement` did not hold."""
 
     def __init__(self, requirement: str, checked_by: Sequence[str], reason: str) -> None:

@@ -34,6 +34,7 @@ from mikey.wire.registry import (
 
 if TYPE_CHECKING:
     from mikey.srtp import SrtpKeys
+    from suts.transport import Segment
 
 
 class Role(StrEnum):
@@ -351,6 +352,11 @@ class Sut(ABC):
         """Seconds the adapter waits for the SUT in one call or exchange (run.json records
         it); None: it sets no timeout (an in-process SUT, or an adapter without one)."""
         return None
+
+    def transport(self) -> list[Segment]:
+        """The messages the adapter carried over a protocol of its own (RTSP) since the
+        last call, oldest first (suts/transport.py); [] when it speaks none."""
+        return []
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the adapter holds (processes, sockets)."""

@@ -68,6 +68,7 @@ from suts.base import (
 )
 from suts.rtsp_client import RtspConnection, RtspResponse
 from suts.rtsp_peer import PeerUnavailable, RtspServer, available, start_server
+from suts.transport import Segment, TransportLog
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds each RTSP request may take (the spec's timeout=S, else the profile's
@@ -174,6 +175,7 @@ class RtspSut(Sut):
     """The adapter runs the endpoint (suts.rtsp_peer): a fault restarts it on the next call."""
     _server: RtspServer | None = None
     _faulted: bool = False
+    _log: TransportLog = field(default_factory=TransportLog)
 
     def _ensure_server(self) -> None:
         """Start the launched endpoint, or restart it after a fault or its death."""
@@ -200,6 +202,9 @@ class RtspSut(Sut):
 
     def call_timeout(self) -> float:
         return self.spec.timeout
+
+    def transport(self) -> list[Segment]:
+        return self._log.take()
 
     def capabilities(self) -> Capabilities:
         return Capabilities(
@@ -230,7 +235,9 @@ class RtspSut(Sut):
     def initiate(self, params: ExchangeParams) -> bytes:
         self.reset()
         self._ensure_server()
-        self._conn = RtspConnection(self.spec.host, self.spec.port, self.spec.timeout)
+        self._conn = RtspConnection(
+            self.spec.host, self.spec.port, self.spec.timeout, log=self._log
+        )
         answer = self._request("DESCRIBE", self.spec.url, {"Accept": "application/sdp"})
         if answer.status != 200:
             raise self._fail(f"DESCRIBE answered {answer.status} {answer.reason}")

@@ -12,6 +12,7 @@ import socket
 from dataclasses import dataclass, field
 
 from suts.base import SutFailure
+from suts.transport import TransportLog, new_connection
 
 MAX_HEADER = 64 * 1024
 MAX_BODY = 1024 * 1024
@@ -39,6 +40,9 @@ class RtspConnection:
     port: int
     timeout: float
     transcript: list[str] = field(default_factory=list)
+    log: TransportLog | None = None
+    """Where each request and response goes whole, for the captures (suts/transport.py)."""
+    connection: int = field(default_factory=new_connection)
     _sock: socket.socket | None = None
     _cseq: int = 0
     _buffer: bytes = b""
@@ -53,6 +57,7 @@ class RtspConnection:
         try:
             sock = self._connect()
             sock.sendall(text.encode("utf-8"))
+            self._record("to-sut", text.encode("utf-8"))
             response = self._read_response()
         except OSError as exc:
             self.close()
@@ -68,6 +73,10 @@ class RtspConnection:
         if self._sock is not None:
             self._sock.close()
         self._sock, self._buffer = None, b""
+
+    def _record(self, direction: str, data: bytes) -> None:
+        if self.log is not None:
+            self.log.record(direction, "rtsp", self.connection, data)
 
     def _note(self, entry: str) -> None:
         self.transcript.append(entry.strip())
@@ -91,7 +100,8 @@ class RtspConnection:
         return head
 
     def _read_response(self) -> RtspResponse:
-        head = self._read_until(b"\r\n\r\n").decode("utf-8", "replace")
+        raw_head = self._read_until(b"\r\n\r\n")
+        head = raw_head.decode("utf-8", "replace")
         status_line, *header_lines = head.split("\r\n")
         parts = status_line.split(" ", 2)
         if len(parts) < 2 or parts[0] != "RTSP/1.0" or not parts[1].isdigit():
@@ -116,5 +126,6 @@ class RtspConnection:
                 raise SutFailure("the RTSP server closed the connection inside a body")
             self._buffer += chunk
         body, self._buffer = self._buffer[:length], self._buffer[length:]
+        self._record("from-sut", raw_head + b"\r\n\r\n" + body)
         reason = parts[2] if len(parts) > 2 else ""
         return RtspResponse(int(parts[1]), reason, headers, body.decode("utf-8", "replace"))

@@ -69,6 +69,7 @@ from suts.base import (
     UpdateParams,
 )
 from suts.rtsp_server.session import RtspMikeyServer, Session
+from suts.transport import Segment, TransportLog
 
 DEFAULT_TIMEOUT = 2.0
 MEDIA_WAIT = 5.0
@@ -206,9 +207,13 @@ class RtspClientSut(Sut):
     _client: _Client | None = None
     _session: Session | None = None
     _dir: tempfile.TemporaryDirectory[str] | None = None
+    _log: TransportLog = field(default_factory=TransportLog)
 
     def call_timeout(self) -> float:
         return self.spec.timeout
+
+    def transport(self) -> list[Segment]:
+        return self._log.take()
 
     def capabilities(self) -> Capabilities:
         return Capabilities(
@@ -226,7 +231,9 @@ class RtspClientSut(Sut):
         self.reset()
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="mikey-rtsp-client-")
-        server = RtspMikeyServer(lambda: _Offer(message), on_play=lambda session: None)
+        server = RtspMikeyServer(
+            lambda: _Offer(message), on_play=lambda session: None, log=self._log
+        )
         self._server = server
         out = Path(self._dir.name) / "out"
         out.unlink(missing_ok=True)

@@ -1,25 +1,33 @@
-"""report.html: one self-contained page (inline CSS, no script, no other file).
+"""report.html: one self-contained page (inline CSS and a small inline script, no other
+file but the captures it links to).
 
-The header says what was run against what and the exit status; the root causes
-come next (each failing requirement, quoted, with the tests it fails or makes
-inconclusive, most first); the matrix shows modes x requirement sections (the worst
-verdict of each cell with its counts); a table lists every cited requirement with its
-quoted sentence; a section lists the SUT's expected deviations with their reasons (and
-the listed tests that passed); and each test that did not pass shows its reason, its
-evidence (the bytes both ways, hex and decoded) and the one command that replays it.
+Read top down: the summary at a glance (the exit status, the SUT and profile, a bar of
+verdicts per mode), harness problems, the root causes (each failing requirement, quoted,
+with the tests it fails or makes inconclusive, most first), the tests that did not pass
+(each with its
+requirement quoted, reason, decoded messages, hex, packets and replay command), the
+matrix of requirement sections x modes folded per RFC, the requirements with their
+quoted sentences, the expected deviations and every test. Filters by mode, verdict and
+level narrow the failures and the test list (report.js).
 Every string from a run is escaped: SUT output can be hostile.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from html import escape
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from string import Template
 from typing import Any
 
 from conformance.report.baseline import Comparison, exit_meaning
+from conformance.report.captures import FOLDER, KEYLOG, MERGED, Capture
+from conformance.report.html_evidence import (
+    esc,
+    filter_attrs,
+    test_detail,
+    verdict_cell,
+    wrap_hex,
+)
 from conformance.report.model import (
     VERDICTS,
     Result,
@@ -29,46 +37,58 @@ from conformance.report.model import (
     worst,
 )
 
+__all__ = ["CSS_PATH", "esc", "render_html", "requirements_table", "verdict_cell", "wrap_hex"]
+
 CSS_PATH = resources.files("conformance.report").joinpath("report.css")
-HEX_BYTES_PER_LINE = 32
+JS_PATH = resources.files("conformance.report").joinpath("report.js")
 
 PAGE = Template("""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>MIKEY conformance: $title</title>
 <style>
 $css</style>
 </head>
 <body>
 <h1>MIKEY conformance report</h1>
-$header
+<section id="glance">
+$glance
+</section>
 $problems
+<section id="root-causes">
 <h2>Root causes</h2>
 $root_causes
-<h2>Modes x requirement sections</h2>
+</section>
+<section id="failures">
+<h2>Tests that did not pass</h2>
+$filters
+$details
+</section>
+<section id="matrix">
+<h2>Requirement sections x modes</h2>
 $matrix
+</section>
+<section id="requirements">
 <h2>Requirements</h2>
 $requirements
+</section>
+<section id="deviations">
 <h2>Expected deviations</h2>
 $deviations
-<h2>Tests that did not pass</h2>
-$details
+</section>
+<section id="tests">
 <h2>All tests</h2>
 $tests
+</section>
+<script>
+$js</script>
 </body>
 </html>
 """)
 
 SectionKey = tuple[str, str]
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def verdict_cell(verdict: str, extra: str = "", tag: str = "td") -> str:
-    return f'<{tag} class="v v-{esc(verdict)}">{esc(verdict)}{extra}</{tag}>'
 
 
 def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
@@ -77,7 +97,7 @@ def table(head: Sequence[str], rows: Iterable[str], css: str = "") -> str:
     return f"<table{cls}>\n<tr>{head_html}</tr>\n" + "\n".join(rows) + "\n</table>"
 
 
-def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison | None) -> str:
+def run_details(run: RunInfo, summary: Summary, status: int, comparison: Comparison | None) -> str:
     timeout = run.call_timeout
     totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
     rows = [
@@ -108,7 +128,71 @@ def header(run: RunInfo, summary: Summary, status: int, comparison: Comparison |
         f'\n<tr><th>Exit status</th><td class="v status-{status}">'
         f"{status}: {esc(exit_meaning(status, comparison, summary))}</td></tr>"
     )
-    return f'<table class="meta">\n{body}\n</table>'
+    meta = f'<table class="meta">\n{body}\n</table>'
+    return f"<details><summary>Run details</summary>\n{meta}\n</details>"
+
+
+def mode_bars(summary: Summary) -> str:
+    """Verdicts per mode as stacked CSS bars (widths in per cent of the mode's tests)."""
+    rows = []
+    for mode, counts in summary.by_mode.items():
+        total = sum(counts.values())
+        segments = "".join(
+            f'<span class="seg v-{esc(v)}" style="width:{100 * n / total:.2f}%" '
+            f'title="{n} {esc(v)}"></span>'
+            for v, n in counts.items()
+            if n
+        )
+        told = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+        rows.append(
+            f'<div class="bar-row"><span class="bar-label">{esc(mode)}</span>'
+            f'<span class="bar" role="img" aria-label="{esc(told)}">{segments}</span>'
+            f'<span class="bar-count">{esc(told)}</span></div>'
+        )
+    legend = "".join(
+        f'<span class="key"><span class="swatch v-{v}"></span>{v}</span>'
+        for v in VERDICTS
+        if summary.totals[v]
+    )
+    return f'<div class="chart">{"".join(rows)}<div class="legend">{legend}</div></div>'
+
+
+def glance(
+    run: RunInfo,
+    summary: Summary,
+    status: int,
+    comparison: Comparison | None,
+    captures: Mapping[str, Capture],
+) -> str:
+    """The top of the page: the exit status, what was tested, and the verdicts per mode."""
+    totals = ", ".join(f"{summary.totals[v]} {v}" for v in VERDICTS if summary.totals[v])
+    facts = [
+        ("SUT", esc(run.sut)),
+        ("Profile", esc(run.profile or "none")),
+        ("Tests", esc(f"{len(summary.results)}: {totals or 'none'}")),
+        ("Run", esc(f"{run.run_id}, {run.started} to {run.finished or 'unfinished'} (UTC)")),
+    ]
+    if captures:
+        packets = sum(len(c.frames) for c in captures.values())
+        keylog = f"{FOLDER}/{KEYLOG}"
+        keys = any(r.evidence.get("keys") for r in summary.results)
+        facts.append(
+            (
+                "Captures",
+                f'<a class="pcap" href="{MERGED}">{MERGED}</a> ({packets} packet(s)); '
+                "one pcap per test, linked from each test"
+                + (
+                    f'; SRTP keys (--show-secrets): <a href="{keylog}">{keylog}</a>' if keys else ""
+                ),
+            )
+        )
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    return (
+        f'<p class="status status-{status}">Exit status {status}: '
+        f"{esc(exit_meaning(status, comparison, summary))}</p>\n"
+        f'<dl class="facts">{items}</dl>\n{mode_bars(summary) if summary.results else ""}\n'
+        + run_details(run, summary, status, comparison)
+    )
 
 
 def problems_block(problems: Sequence[str]) -> str:
@@ -135,30 +219,46 @@ def _section_order(key: SectionKey) -> tuple[Any, ...]:
     return (int(rfc) if rfc.isdigit() else 0, rfc, parts)
 
 
+BAD = ("error", "fail", "unexpected-pass", "inconclusive")
+"""Verdicts that open their RFC's fold of the matrix."""
+
+
+def _cell(tests: Sequence[Result]) -> str:
+    if not tests:
+        return "<td>&ndash;</td>"
+    verdicts = [t.verdict for t in tests]
+    counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
+    return verdict_cell(worst(verdicts), f"<small>{esc(counts)}</small>")
+
+
 def matrix(summary: Summary) -> str:
+    """One fold per RFC: a row per section, a column per mode; a fold opens when it
+    holds a failure or an error."""
     cells = section_matrix(summary)
     if not cells:
         return "<p>No results.</p>"
     columns = sorted({key for _, key in cells}, key=_section_order)
-    rfcs = list(dict.fromkeys(rfc for rfc, _ in columns))
-    top = "".join(
-        f'<th colspan="{sum(1 for r, _ in columns if r == rfc)}">RFC {esc(rfc)}</th>'
-        for rfc in rfcs
-    )
-    second = "".join(f"<th>&sect;{esc(section)}</th>" for _, section in columns)
-    rows = [f'<tr><th rowspan="2">mode</th>{top}</tr>', f"<tr>{second}</tr>"]
-    for mode in summary.by_mode:
-        tds = []
-        for column in columns:
-            tests = cells.get((mode, column), [])
-            if not tests:
-                tds.append("<td>&ndash;</td>")
-                continue
-            verdicts = [t.verdict for t in tests]
-            counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
-            tds.append(verdict_cell(worst(verdicts), f"<small>{esc(counts)}</small>"))
-        rows.append(f"<tr><th>{esc(mode)}</th>{''.join(tds)}</tr>")
-    return '<table class="matrix">\n' + "\n".join(rows) + "\n</table>"
+    modes = list(summary.by_mode)
+    head = "".join(f"<th>{esc(mode)}</th>" for mode in modes)
+    folds = []
+    for rfc in dict.fromkeys(r for r, _ in columns):
+        sections = [key for key in columns if key[0] == rfc]
+        rows = [f"<tr><th>section</th>{head}</tr>"]
+        found: list[str] = []
+        for key in sections:
+            row = [cells.get((mode, key), []) for mode in modes]
+            found += [t.verdict for tests in row for t in tests]
+            tds = "".join(_cell(tests) for tests in row)
+            rows.append(f"<tr><th>&sect;{esc(key[1])}</th>{tds}</tr>")
+        verdict = worst(found)
+        counts = ", ".join(f"{found.count(v)} {v}" for v in VERDICTS if v in found)
+        folds.append(
+            f'<details class="rfc"{" open" if verdict in BAD else ""}><summary>RFC {esc(rfc)}: '
+            f"{verdict_cell(verdict, tag='span')} <small>{len(sections)} section(s); "
+            f"{esc(counts)} (a test counts once per section it cites)</small></summary>\n"
+            f'<table class="matrix">\n' + "\n".join(rows) + "\n</table>\n</details>"
+        )
+    return "\n".join(folds)
 
 
 def test_link(test_id: str, anchors: dict[str, str]) -> str:
@@ -177,7 +277,7 @@ def requirements_table(summary: Summary, anchors: dict[str, str]) -> str:
         tests = "<br>".join(test_link(t, anchors) for t in req.tests)
         rows.append(
             f'<tr id="req-{esc(req.id)}"><td><code>{esc(req.id)}</code></td>'
-            f"<td>{esc(req.level or '?')}</td><td>{quote}</td>"
+            f'<td class="level">{esc(req.level or "?")}</td><td>{quote}</td>'
             f"{verdict_cell(req.verdict)}<td>{tests}</td></tr>"
         )
     return table(["Requirement", "Level", "Text (quoted)", "Verdict", "Tests"], rows)
@@ -192,7 +292,7 @@ def root_cause_row(cause: RootCause, anchors: dict[str, str]) -> str:
     blocks = f"{len(cause.failed)} failed, {len(cause.blocked)} inconclusive"
     return (
         f'<tr><td><a href="#req-{esc(cause.id)}"><code>{esc(cause.id)}</code></a></td>'
-        f"<td>{esc(cause.level or '?')}</td><td>{quote}</td>"
+        f'<td class="level">{esc(cause.level or "?")}</td><td>{quote}</td>'
         f'<td class="num">{cause.blocks}<br><small>{blocks}</small></td>'
         f"<td><details><summary>tests</summary>{'<br>'.join(tests)}</details></td></tr>"
     )
@@ -206,75 +306,47 @@ def root_causes_table(summary: Summary, anchors: dict[str, str]) -> str:
     return table(["Requirement", "Level", "Text (quoted)", "Tests it blocks", "Tests"], rows)
 
 
-def wrap_hex(hex_text: str) -> str:
-    step = 2 * HEX_BYTES_PER_LINE
-    return "\n".join(hex_text[i : i + step] for i in range(0, len(hex_text), step))
-
-
-def exchange_block(exchange: object) -> str:
-    if not isinstance(exchange, dict):
-        return f"<pre>{esc(json.dumps(exchange))}</pre>"
-    arrow = "suite &rarr; SUT" if exchange.get("direction") == "to-sut" else "SUT &rarr; suite"
-    hex_text = str(exchange.get("hex", ""))
-    decoded = exchange.get("decoded")
-    decoded_html = (
-        f"<details><summary>decoded</summary><pre>{esc(json.dumps(decoded, indent=2))}</pre>"
-        "</details>"
-        if decoded is not None
-        else "<p><em>does not decode (the strict decoder rejects it)</em></p>"
-    )
-    return (
-        f"<h4>{arrow}: {esc(exchange.get('label', ''))} ({len(hex_text) // 2} bytes)</h4>\n"
-        f'<pre class="hex">{esc(wrap_hex(hex_text))}</pre>\n{decoded_html}'
-    )
-
-
-def test_detail(result: Result, anchor: str) -> str:
-    evidence = result.evidence
-    exchanges = evidence.get("exchanges") or []
-    notes = evidence.get("notes") or []
-    parts = [
-        f'<div class="test v-{esc(result.verdict)}" id="{anchor}">',
-        f"<h3>{esc(result.title)}</h3>",
-        f"<p><code>{esc(result.test_id)}</code><br>{verdict_cell(result.verdict, tag='span')} "
-        f"mode {esc(result.mode or '-')}, role {esc(result.role or '-')}, "
-        f"level {esc(result.level or '?')}; requirements: "
-        + ", ".join(f'<a href="#req-{esc(r)}">{esc(r)}</a>' for r in result.requirements)
-        + "</p>",
-        f"<p>Reason:</p><pre>{esc(result.reason or '(none given)')}</pre>",
-    ]
-    if result.precondition:
-        req_id = str(result.precondition.get("requirement", ""))
-        checked = ", ".join(map(str, result.precondition.get("checked_by") or [])) or "none"
-        parts.append(
-            f'<p>Inconclusive: its vehicle failed; precondition <a href="#req-{esc(req_id)}">'
-            f"{esc(req_id)}</a>, checked by <code>{esc(checked)}</code>.</p>"
-        )
-    if isinstance(exchanges, list) and exchanges:
-        parts += [exchange_block(x) for x in exchanges]
-    if isinstance(notes, list) and notes:
-        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
-    if result.replay:
-        parts.append(f"<p>Replay:</p><pre>{esc(result.replay)}</pre>")
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
 DETAILED = ("error", "fail", "unexpected-pass", "inconclusive", "expected-deviation")
 """Verdicts shown with evidence; not-applicable ones carry their reason in the test list."""
 
 
-def tests_table(results: Sequence[Result], anchors: dict[str, str]) -> str:
+def tests_table(
+    results: Sequence[Result], anchors: dict[str, str], captures: Mapping[str, Capture]
+) -> str:
     rows = []
     for r in results:
         name = test_link(r.test_id, anchors)
         reason = "" if r.verdict == "pass" else esc(r.reason)
+        capture = captures.get(r.test_id)
+        pcap = f'<a href="{esc(capture.file)}">pcap</a>' if capture and capture.frames else ""
         rows.append(
-            f"<tr><td><code>{name}</code></td><td>{esc(r.mode or '-')}</td>"
+            f"<tr {filter_attrs(r)}><td><code>{name}</code></td><td>{esc(r.mode or '-')}</td>"
             f"<td>{esc(r.role or '-')}</td>{verdict_cell(r.verdict)}"
-            f'<td class="num">{r.duration_s:.3f}</td><td>{reason}</td></tr>'
+            f'<td class="num">{r.duration_s:.3f}</td><td>{pcap}</td><td>{reason}</td></tr>'
         )
-    return table(["Test", "Mode", "Role", "Verdict", "Seconds", "Reason"], rows)
+    body = table(["Test", "Mode", "Role", "Verdict", "Seconds", "Packets", "Reason"], rows)
+    open_ = " open" if len(results) <= OPEN_TESTS else ""
+    return f"<details{open_}><summary>{len(results)} test(s)</summary>\n{body}\n</details>"
+
+
+def filters(summary: Summary) -> str:
+    """Selects by mode, verdict and level (report.js hides what they leave out)."""
+    found = {
+        "mode": sorted({r.mode or "-" for r in summary.results}, key=str.lower),
+        "verdict": [v for v in VERDICTS if summary.totals[v]],
+        "level": sorted({r.level or "?" for r in summary.results}),
+    }
+    selects = "".join(
+        f'<label>{name} <select name="{name}"><option value="">all</option>'
+        + "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+        + "</select></label> "
+        for name, values in found.items()
+    )
+    return (
+        f'<form id="filters" class="filters">Show: {selects}'
+        '<output id="filter-count"></output> <small>(the failures here and the list of all'
+        " tests)</small></form>"
+    )
 
 
 def deviations_table(run: RunInfo, summary: Summary, anchors: dict[str, str]) -> str:
@@ -303,27 +375,36 @@ def deviations_table(run: RunInfo, summary: Summary, anchors: dict[str, str]) ->
     return intro + table(["Test", "Verdict", "Requirements", "Reason", "Outcome"], rows)
 
 
+OPEN_TESTS = 50
+"""The list of all tests starts unfolded up to this many tests."""
+
+
 def render_html(
     run: RunInfo,
     summary: Summary,
     status: int,
     problems: Sequence[str],
     comparison: Comparison | None = None,
+    captures: Mapping[str, Capture] | None = None,
 ) -> str:
-    """The whole report page."""
+    """The whole page; `captures` (test ID -> its pcap) links each test's packets."""
+    captures = captures or {}
     detailed = [r for r in summary.results if r.verdict in DETAILED]
     detailed.sort(key=lambda r: DETAILED.index(r.verdict))
     anchors = {r.test_id: f"t{i}" for i, r in enumerate(detailed)}
-    details = "\n".join(test_detail(r, anchors[r.test_id]) for r in detailed)
+    details = "\n".join(test_detail(r, anchors[r.test_id], summary, captures) for r in detailed)
     return PAGE.substitute(
         title=esc(f"{run.sut}, run {run.run_id}"),
         css=CSS_PATH.read_text(encoding="utf-8"),
-        header=header(run, summary, status, comparison),
+        js=JS_PATH.read_text(encoding="utf-8"),
+        glance=glance(run, summary, status, comparison, captures),
         problems=problems_block(problems),
         root_causes=root_causes_table(summary, anchors),
+        filters=filters(summary) if summary.results else "",
         matrix=matrix(summary),
-        requirements=requirements_table(summary, anchors),
+        requirements=f"<details><summary>{len(summary.requirements)} requirement(s) cited"
+        f"</summary>\n{requirements_table(summary, anchors)}\n</details>",
         deviations=deviations_table(run, summary, anchors),
         details=details or ("<p>None.</p>" if summary.results else "<p>No test ran.</p>"),
-        tests=tests_table(summary.results, anchors),
+        tests=tests_table(summary.results, anchors, captures),
     )

@@ -90,6 +90,13 @@ def is_binding(level: str | None) -> bool:
     return level is None or level not in {"SHOULD", "SHOULD NOT", "MAY"}
 
 
+def counts_as_failure(verdict: str, level: str | None, strict: bool) -> bool:
+    """Whether a test with this verdict makes the run fail (exit status 1) on its own; an
+    inconclusive test counts only when no failure of the run accounts for it
+    (Summary.counted_failures), which `--exitfirst` cannot know before the end."""
+    return verdict == "unexpected-pass" or (verdict == "fail" and (strict or is_binding(level)))
+
+
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -387,9 +394,7 @@ class Summary:
         return [
             r
             for r in self.results
-            if r.verdict == "unexpected-pass"
-            or (r.verdict == "fail" and (strict or is_binding(r.level)))
-            or r.test_id in unaccounted
+            if counts_as_failure(r.verdict, r.level, strict) or r.test_id in unaccounted
         ]
 
     @property

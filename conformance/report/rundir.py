@@ -5,6 +5,7 @@ Layout (reports/README.md):
     journal.jsonl     one result per finished test, appended as it happens
     results.json      the whole run (results.schema.json), from the journal
     report.html       the self-contained HTML report, from the journal
+    run.pcap, pcap/   the exchanges as packet captures, from the journal (captures.py)
     problems.txt      harness problems the plugin found (e.g. a stale expectation), if any
     junit.xml         pytest's JUnit XML (from the journal, once the run was resumed)
     allure-results/   allure-pytest's results
@@ -22,6 +23,7 @@ from itertools import count
 from pathlib import Path
 
 from conformance.report.baseline import Comparison, compare, load_baseline
+from conformance.report.captures import write_captures
 from conformance.report.html import render_html
 from conformance.report.junit import render_junit
 from conformance.report.model import (
@@ -156,7 +158,8 @@ def render_run(run_dir: Path, run: RunInfo, catalog: Mapping[str, CatalogEntry] 
     known = comparison.known if comparison else ()
     status = exit_status(summary, run.strict, harness_failed=bool(problems), known=known)
     write_results(run_dir / RESULTS, build_results(run, summary, problems, comparison))
-    html = render_html(run, summary, status, problems, comparison)
+    captures = write_captures(run_dir, summary.results, run.started)
+    html = render_html(run, summary, status, problems, comparison, captures)
     (run_dir / HTML).write_text(html, encoding="utf-8")
     if run.resumed:  # pytest's junit.xml holds only the last part of the run
         (run_dir / JUNIT).write_text(render_junit(summary.results), encoding="utf-8")

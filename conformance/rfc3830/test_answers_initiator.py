@@ -17,12 +17,12 @@ pytestmark = [pytest.mark.role("initiator")]
 
 
 @pytest.mark.requirement("RFC3830-5.1.2-initiator-takes-error")
-@pytest.mark.parametrize(("mode", "csb"), error_cases())
+@pytest.mark.parametrize(("mode", "form"), error_cases())
 def test_an_error_message_establishes_no_csb(
-    sut: Sut, profile: Profile, evidence: Evidence, mode: str, csb: str
+    sut: Sut, profile: Profile, evidence: Evidence, mode: str, form: str
 ) -> None:
     """An unauthenticated Error message answering the I_MESSAGE is refused (5.1.2)."""
-    checks.error_message_establishes_nothing(mode, sut, profile, evidence, csb)
+    checks.error_message_establishes_nothing(mode, sut, profile, evidence, form)
 
 
 @pytest.mark.parametrize(("answering", "kind"), cases("data_type_rule"))

@@ -39,6 +39,8 @@ class RtspRequest:
     url: str
     headers: dict[str, str]
     body: bytes = b""
+    raw: bytes = b""
+    """The request as it came, whole (for the captures)."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -87,7 +89,8 @@ class RequestReader:
             if not self._fill():
                 raise FramingError("connection closed inside a body")
         body, self._buffer = self._buffer[: int(length_text)], self._buffer[int(length_text) :]
-        return RtspRequest(parts[0], parts[1], headers, body)
+        raw = head + b"\r\n\r\n" + body
+        return RtspRequest(parts[0], parts[1], headers, body, raw)
 
 
 def response(cseq: str | None, status: int, headers: dict[str, str], body: str = "") -> bytes:

@@ -29,6 +29,7 @@ from typing import Protocol
 from mikey.sdp import KeyMgmt, KeyMgmtError, parse_keymgmt_value, sdp_attribute
 from suts.rtsp_server.framing import FramingError, RequestReader, RtspRequest, response
 from suts.rtsp_server.media import ClientTransport, MediaLink
+from suts.transport import TransportLog, new_connection
 
 CONTROL = "stream=0"
 PUBLIC = "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER, SET_PARAMETER"
@@ -97,10 +98,13 @@ class RtspMikeyServer:
         port: int = 0,
         path: str = "/test",
         keep_finished: bool = True,
+        log: TransportLog | None = None,
     ) -> None:
         """`keep_finished=False` drops each session once `on_end` has seen it (a
-        long-running server); the default keeps them for the adapter's evidence."""
+        long-running server); the default keeps them for the adapter's evidence. `log`
+        gets every request and response whole (suts/transport.py)."""
         self.keymgmt, self.on_play, self.on_end = keymgmt, on_play, on_end
+        self.log = log
         self.keep_finished = keep_finished
         self.host, self.path = host, "/" + path.strip("/")
         self.listener = socket.create_server((host, port))
@@ -131,6 +135,10 @@ class RtspMikeyServer:
                 self.sessions.append(session)
             threading.Thread(target=self._serve, args=(conn, session), daemon=True).start()
 
+    def _record(self, direction: str, connection: int, data: bytes) -> None:
+        if self.log is not None:
+            self.log.record(direction, "rtsp", connection, data)
+
     def _note(self, session: Session, event: str) -> None:
         with self.changed:
             session.events.append(event)
@@ -138,12 +146,16 @@ class RtspMikeyServer:
 
     def _serve(self, conn: socket.socket, session: Session) -> None:
         reader = RequestReader(conn)
+        connection = new_connection()
         try:
             with conn:
                 while (request := reader.next()) is not None:
+                    self._record("from-sut", connection, request.raw)
                     status, headers, body = self._handle(session, request)
                     self._note(session, f"{request.method} {status}")
-                    conn.sendall(response(request.header("CSeq"), status, headers, body))
+                    answer = response(request.header("CSeq"), status, headers, body)
+                    conn.sendall(answer)
+                    self._record("to-sut", connection, answer)
         except FramingError as exc:
             self._note(session, f"bad request: {exc}")
             with contextlib.suppress(OSError):

@@ -79,6 +79,10 @@ def test_a_killed_run_resumes_to_the_results_of_an_uninterrupted_one(tmp_path: P
     assert len(results["run"]["resumed"]) == 1 and results["run"]["pytest_exit"] == 1
     suite = ET.parse(cut / "junit.xml").getroot().find("testsuite")
     assert suite is not None and suite.get("tests") == "29" and suite.get("failures") == "5"
+    index = json.loads((cut / "pcap" / "index.json").read_text(encoding="utf-8"))
+    assert set(index["tests"]) == set(outcomes(cut))  # the captures cover the whole run
+    sent = sum(len(r["evidence"]["exchanges"]) for r in records)
+    assert sum(t["packets"] for t in index["tests"].values()) == sent > 0
 
     again = mikeyconf("run", "--resume", str(cut), "-q")  # nothing left to run
     assert again.returncode == 1, again.stdout + again.stderr

@@ -135,7 +135,7 @@ def test_summary_puts_the_root_causes_first_with_quoted_text() -> None:
 def test_report_html_shows_the_root_causes_before_the_matrix() -> None:
     page = render_html(RunInfo(run_id="r", sut="b", argv=[]), summary_of(ONE_BUG), 1, [])
     causes = page.index("<h2>Root causes</h2>")
-    assert causes < page.index("<h2>Modes x requirement sections</h2>")
+    assert causes < page.index('<section id="failures">') < page.index('<section id="matrix">')
     first_row = page[causes:].split("<tr>", 2)[2]
     assert MAC in first_row and f"<q>{CATALOG[MAC].text}</q>" in first_row
     assert 'class="v v-inconclusive"' in page and "Inconclusive: its vehicle failed" in page

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from conformance.report.captures import Capture
 from conformance.report.html import render_html
 from conformance.report.model import VERDICTS, Result, RunInfo, Summary, exit_status, summarize
 from conformance.report.results_json import build_results, load_schema, write_results
@@ -78,13 +79,13 @@ def render(records: list[dict[str, object]], **run_changes: object) -> str:
 
 
 def cells(page: str) -> dict[tuple[str, str], str]:
-    """The matrix: (mode, section) -> the cell's text."""
-    table = page.split('<table class="matrix">', 1)[1].split("</table>", 1)[0]
-    sections = re.findall(r"<th>&sect;([^<]+)</th>", table)
+    """The matrix, every RFC's fold: (mode, section) -> the cell's text."""
     found = {}
-    for mode, row in re.findall(r"<tr><th>([^<]+)</th>(<td.*?)</tr>", table):
-        for section, cell in zip(sections, re.findall(r"<td[^>]*>(.*?)</td>", row), strict=True):
-            found[(mode, section)] = unescape(re.sub(r"<[^>]+>", " ", cell)).split()
+    for table in re.findall(r'<table class="matrix">(.*?)</table>', page, re.S):
+        modes = re.findall(r"<th>([^<&]+)</th>", table.split("</tr>", 1)[0])[1:]
+        for section, row in re.findall(r"<tr><th>&sect;([^<]+)</th>(<td.*?)</tr>", table):
+            for mode, cell in zip(modes, re.findall(r"<td[^>]*>(.*?)</td>", row), strict=True):
+                found[(mode, section)] = unescape(re.sub(r"<[^>]+>", " ", cell)).split()
     return {key: " ".join(words) for key, words in found.items()}
 
 
@@ -118,17 +119,51 @@ def test_html_details_every_test_that_did_not_pass() -> None:
     assert "suite &rarr; SUT: I_MESSAGE (72 bytes)" in page
     assert "mikeyconf run --sut builtin --test &#x27;rfc3830/test_psk_responder.py::" in page
     assert page.count('<div class="test v-') == 4  # fail, error, deviation, SHOULD fail
-    assert "&quot;hdr&quot;: {" in page  # decoded, pretty JSON
+    assert '<li><span class="k">hdr</span>: <span class="k">v</span> = <code>1</code></li>' in page
 
 
 def test_html_is_self_contained() -> None:
     page = render(mixed())
     assert "<style>" in page
-    for external in ("<script", "<link", "src=", "http://", "url("):
+    assert page.count("<script>") == 1  # the filters, inline
+    for external in ("<script ", "<link", "src=", "http://", "https://", "url("):
         assert external not in page
     assert re.findall(r'href="([^"]*)"', page) and all(
         h.startswith("#") for h in re.findall(r'href="([^"]*)"', page)
     )
+
+
+def test_html_shows_the_summary_first_then_failures_then_the_matrix() -> None:
+    page = render(mixed())
+    sections = ("glance", "root-causes", "failures", "matrix", "tests")
+    order = [page.index(f'<section id="{s}">') for s in sections]
+    assert order == sorted(order)
+    glance = page.split('<section id="glance">', 1)[1].split("</section>", 1)[0]
+    assert "Exit status 2:" in glance and "<dt>SUT</dt><dd>builtin</dd>" in glance
+    assert '<span class="bar-label">PSK</span>' in glance
+    psk = glance.split('<span class="bar-label">PSK</span>', 1)[1].split("</div>", 1)[0]
+    widths = re.findall(r'class="seg v-([a-z-]+)" style="width:([0-9.]+)%"', psk)
+    assert widths == [("pass", "25.00"), ("fail", "50.00"), ("error", "25.00")]
+    assert "1 pass, 2 fail, 1 error" in psk
+
+
+def test_html_filters_offer_the_modes_verdicts_and_levels_of_the_run() -> None:
+    page = render(mixed())
+    form = page.split('<form id="filters"', 1)[1].split("</form>", 1)[0]
+    options = dict.fromkeys(re.findall(r'<select name="([a-z]+)">', form))
+    assert list(options) == ["mode", "verdict", "level"]
+    assert '<option value="SHOULD">' in form and '<option value="codec">' in form
+    assert re.search(r'<tr data-mode="PSK" data-verdict="fail" data-level="MUST">', page)
+
+
+def test_html_links_each_test_to_its_capture() -> None:
+    summary = summary_of(mixed())
+    failed = next(r for r in summary.results if r.verdict == "fail")
+    capture = Capture("pcap/x-1.pcap", False, (20001,), (3, 4))
+    page = render_html(run_info(), summary, 1, [], None, {failed.test_id: capture})
+    assert page.count('href="pcap/x-1.pcap"') == 2  # its card and its row
+    assert "<code>udp.port == 20001</code>, frames 3&ndash;4" in page
+    assert 'href="run.pcap"' in page
 
 
 def test_html_escapes_everything_a_sut_or_test_can_say() -> None:
@@ -144,7 +179,7 @@ def test_html_escapes_everything_a_sut_or_test_can_say() -> None:
         },
     )
     page = render([hostile], sut=HOSTILE, run_id=HOSTILE, argv=[HOSTILE])
-    assert "<script" not in page
+    assert "<script>alert" not in page and page.count("<script>") == 1
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;" in page
 
 
@@ -244,3 +279,12 @@ def test_a_run_without_deviations_says_so() -> None:
     assert "<h2>Expected deviations</h2>\n<p>None.</p>" in render([record("a")])
     page = render_html(run_info(expectations="x.json"), summary_of([record("a")]), 0, [])
     assert "<p>None: none of the tests x.json lists ran.</p>" in page
+
+
+def test_html_unfolds_the_messages_of_failures_only() -> None:
+    sent = {"exchanges": [exchange("to-sut", "I_MESSAGE")]}
+    failed = render([record("test_f", "fail", evidence=sent)])
+    blocked = render([record("test_i", "inconclusive", evidence=sent)])
+    assert "<details open><summary>decoded</summary>" in failed
+    assert "<details><summary>decoded</summary>" in blocked
+    assert "<details open><summary>decoded" not in blocked

@@ -93,6 +93,22 @@ def test_463_is_a_rejection_and_the_answer_travels_in_keymgmt(
     assert 'KeyMgmt: prot=mikey; data="dmVyaWZpY2F0aW9u"' in setup
 
 
+@pytest.mark.parametrize("scripted", ["200 OK"], indirect=True)
+def test_the_adapter_hands_over_every_request_and_response_whole(
+    scripted: tuple[str, list[str]],
+) -> None:
+    sut = RtspSut(spec=parse_spec(scripted[0]), profile=Profile())
+    sut.initiate(ExchangeParams())
+    sut.complete(b"verification")
+    segments = sut.transport()
+    sut.close()
+    assert [s.direction for s in segments] == ["to-sut", "from-sut"] * 2
+    assert len({s.connection for s in segments}) == 1 and sut.transport() == []
+    assert segments[0].data.decode() == scripted[1][0] + "\r\n\r\n"
+    assert segments[1].data == answer("1", "200 OK", SDP)
+    assert segments[2].data.startswith(b"SETUP ") and segments[3].data == answer("2", "200 OK")
+
+
 @pytest.mark.parametrize("scripted", ["500 Internal Server Error"], indirect=True)
 def test_another_status_is_a_sut_failure_with_the_exchange(
     scripted: tuple[str, list[str]],

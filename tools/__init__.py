@@ -1,0 +1,1 @@
+"""The project's own tools (not part of the installed mikeyconf product)."""
