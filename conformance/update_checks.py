@@ -32,7 +32,7 @@ from conformance.evidence import Evidence
 from conformance.key_checks import KEYED, KeyedMode
 from conformance.reference import initiate, send_to_responder
 from conformance.timing_checks import INVALID_TS, MARGIN, NTP_SECOND, SIDES, shifted
-from conformance.vehicle import UPDATES, reference_took, sut_took, vehicle
+from conformance.vehicle import UPDATES, reference_took, sut_took, t_not_refused, vehicle
 from mikey.wire import ErrorNo, Message, Rand, Timestamp
 from suts.base import Profile, Sut
 
@@ -229,6 +229,8 @@ def update_of_an_unknown_csb_is_refused(
     ref = updating.keyed.initiator(profile, sut)
     ref.i_message()  # never sent: the SUT has no such CSB
     reply = send_to_responder(sut, ref, updating.keyed.update(ref, True), evidence)
+    with vehicle():  # its T is current: refused for it, the window's, not the CSB's
+        t_not_refused(reply)
     expect_rejection(reply, evidence, ref.csb_id, None)
 
 
