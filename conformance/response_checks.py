@@ -22,7 +22,7 @@ import pytest
 from conformance.checks import strict_decode
 from conformance.dh_exchange import DH_HMAC, DH_METHOD
 from conformance.evidence import Evidence
-from conformance.reference import ReferenceInitiator, exchange_params, send_to_responder
+from conformance.reference import ReferenceInitiator, exchange_params, sut_responds
 from conformance.reference_pk import PkReferenceInitiator
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator
 from mikey.wire import SrtpIdEntry, Timestamp, decode_message
@@ -72,8 +72,8 @@ def answer_carries_the_initiator_timestamp(
     ref = ECHOING_RESPONDERS[mode][0](profile, sut)
     message = ref.i_message()
     sent = decode_message(message).first(Timestamp)
-    reply = send_to_responder(sut, ref, message, evidence)
-    assert reply.message is not None, f"no answer to a valid I_MESSAGE with V=1: {reply.detail}"
+    reply = sut_responds(sut, ref, evidence, message, answer=True)
+    assert reply.message is not None
     t = strict_decode(reply.message, "the answer").first(Timestamp)
     assert t is not None, "the answer has no T payload"
     assert sent is not None and t == sent, f"the answer's T {t} is not the I_MESSAGE's {sent}"
@@ -86,8 +86,8 @@ def answer_fills_in_the_zero_ssrcs(
     one the initiator chose, the answer fills in the first and keeps the second (6.1.1)."""
     cs_map = (SrtpIdEntry(0, 0, 0), SrtpIdEntry(0, 0x5EED5EED, 0))
     ref = ECHOING_RESPONDERS[mode][0](profile, sut, cs_map=cs_map)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.message is not None, f"no answer to a valid I_MESSAGE with V=1: {reply.detail}"
+    reply = sut_responds(sut, ref, evidence, answer=True)
+    assert reply.message is not None
     answer = strict_decode(reply.message, "the answer").hdr.cs_map
     assert len(answer) == len(cs_map), f"{len(answer)} SRTP-ID entries, not {len(cs_map)}"
     assert answer[0].ssrc != 0, "the responder did not fill in the SSRC the initiator left zero"

@@ -52,7 +52,7 @@ from conformance.reference_dh import ReferenceDhHmacInitiator, ReferenceDhInitia
 from conformance.reference_pk import PkReferenceInitiator, PkReferenceResponder, pk_params
 from conformance.reference_rsar import RSA_R, RsaRReferenceInitiator, RsaRReferenceResponder
 from conformance.rfc6509.reference import SakkeReferenceInitiator, params
-from conformance.vehicle import UPDATES, reference_took, sut_took, vehicle
+from conformance.vehicle import UPDATES, reference_took, sut_took, t_not_refused, vehicle
 from mikey.modes.base import Outcome
 from mikey.wire import DataType, ErrorNo, Message, Timestamp, decode_message
 from suts.base import ExchangeParams, Profile, Reply, Sut
@@ -242,13 +242,13 @@ def replayed_message_is_refused(
         not_applicable("the SUT does not implement CSB updates")
     ref = timed.reference(profile, 0.0, sut)
     message = ref.i_message()
-    with vehicle():
+    with vehicle(another_clause=True):  # DH-HMAC, SAKKE: one ID for the window and replays
         first = send_to_responder(sut, ref, message, evidence)
         expect_taken(timed, ref, first, evidence, "a valid initial message")
     if which == "update":
         assert timed.update is not None
         message = timed.update(ref)
-        with vehicle(UPDATES[timed.mode]):
+        with vehicle(UPDATES[timed.mode], another_clause=True):
             taken = send_to_responder(sut, ref, message, evidence)
             expect_taken(timed, ref, taken, evidence, "a valid update")
     again = send_to_responder(sut, ref, message, evidence)
@@ -294,6 +294,8 @@ def forgery_does_not_poison_the_replay_cache(
     evidence.note("first a copy with its last bit (MAC or signature) flipped")
     send_to_responder(sut, ref, genuine[:-1] + bytes([genuine[-1] ^ 0x01]), evidence)
     reply = send_to_responder(sut, ref, genuine, evidence)
+    with vehicle(another_clause=True):  # refused for its T, stamped now: the window's
+        t_not_refused(reply)
     what = "the genuine message after a forged copy"
     sut_took(reply, what)
     with vehicle():  # the answer's own rules (its T, its payloads) are checked elsewhere

@@ -32,6 +32,7 @@ from conformance.evidence import Evidence
 from conformance.key_checks import KEYED, KeyedMode
 from conformance.reference import initiate, send_to_responder
 from conformance.timing_checks import INVALID_TS, MARGIN, NTP_SECOND, SIDES, shifted
+from conformance.vehicle import UPDATES, reference_took, sut_took, t_not_refused, vehicle
 from mikey.wire import ErrorNo, Message, Rand, Timestamp
 from suts.base import Profile, Sut
 
@@ -200,11 +201,11 @@ def _established(updating: UpdatingMode, sut: Sut, profile: Profile, evidence: E
     """The reference initiator, with a CSB the SUT took."""
     updates_applicable(sut)
     ref = updating.keyed.initiator(profile, sut)
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.accepted is not False, f"the SUT refused a valid initial message: {reply.detail}"
-    if reply.message is not None:
-        outcome = ref.take_response(reply.message)
-        assert outcome.accepted, f"the reference rejects the SUT's answer: {outcome.reason}"
+    with vehicle(another_clause=True):  # refused with Invalid TS: the window's, not the update's
+        reply = send_to_responder(sut, ref, ref.i_message(), evidence)
+        sut_took(reply, "a valid initial message")
+        if reply.message is not None:
+            reference_took(ref.take_response(reply.message), "the SUT's answer")
     return ref
 
 
@@ -228,6 +229,8 @@ def update_of_an_unknown_csb_is_refused(
     ref = updating.keyed.initiator(profile, sut)
     ref.i_message()  # never sent: the SUT has no such CSB
     reply = send_to_responder(sut, ref, updating.keyed.update(ref, True), evidence)
+    with vehicle():  # its T is current: refused for it, the window's, not the CSB's
+        t_not_refused(reply)
     expect_rejection(reply, evidence, ref.csb_id, None)
 
 
@@ -249,6 +252,18 @@ def update_outside_the_window_is_refused(
 # -- the SUT as initiator ----------------------------------------------------------------
 
 
+def _exchanged(sut: Sut, ref: Any, data: bytes, evidence: Evidence) -> None:
+    """Vehicle steps: the reference responder takes the SUT's I_MESSAGE `data` and the SUT
+    its answer (the initial exchange an update builds on)."""
+    with vehicle():
+        reply = ref.take(data)
+        reference_took(reply.outcome, "the SUT's I_MESSAGE")
+        if reply.message is not None:
+            evidence.to_sut("answer", reply.message)
+        outcome = sut.complete(reply.message)
+        assert outcome.accepted, f"the SUT rejects a valid answer: {outcome.detail}"
+
+
 def _answer_to_an_update(
     updating: UpdatingMode, sut: Sut, profile: Profile, evidence: Evidence
 ) -> tuple[Any, bytes]:
@@ -256,16 +271,11 @@ def _answer_to_an_update(
     updates_applicable(sut)
     keyed = updating.keyed
     ref = keyed.responder(profile)
-    reply = ref.take(initiate(sut, keyed.params(), evidence))
-    assert reply.outcome.accepted, f"the reference rejects the I_MESSAGE: {reply.outcome.reason}"
-    answer = reply.message
-    if answer is not None:
-        evidence.to_sut("answer", answer)
-    outcome = sut.complete(answer)
-    assert outcome.accepted, f"the SUT rejects a valid answer: {outcome.detail}"
-    update = evidence.from_sut("update", sut.update()) or b""
-    reply = ref.take(update)
-    assert reply.outcome.accepted, f"the reference rejects the update: {reply.outcome.reason}"
+    _exchanged(sut, ref, initiate(sut, keyed.params(), evidence), evidence)
+    with vehicle(UPDATES[keyed.mode]):
+        update = evidence.from_sut("update", sut.update()) or b""
+        reply = ref.take(update)
+        reference_took(reply.outcome, "the SUT's update")
     if reply.message is None:
         not_applicable("the SUT's update asks for no answer (V=0, RFC 3830 3.1)")
     return ref, reply.message
@@ -318,13 +328,9 @@ def _initial_and_update(
     keyed = updating.keyed
     ref = keyed.responder(profile)
     data = initiate(sut, keyed.params(), evidence)
-    reply = ref.take(data)
-    assert reply.outcome.accepted, f"the reference rejects the I_MESSAGE: {reply.outcome.reason}"
-    if reply.message is not None:
-        evidence.to_sut("answer", reply.message)
-    outcome = sut.complete(reply.message)
-    assert outcome.accepted, f"the SUT rejects a valid answer: {outcome.detail}"
-    update = evidence.from_sut("update", sut.update()) or b""
+    _exchanged(sut, ref, data, evidence)
+    with vehicle(UPDATES[keyed.mode]):
+        update = evidence.from_sut("update", sut.update()) or b""
     return strict_decode(data, "the I_MESSAGE"), strict_decode(update, "the update")
 
 

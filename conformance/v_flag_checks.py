@@ -14,13 +14,16 @@ from typing import Any
 
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
-from conformance.vehicle import reference_took, vehicle
+from conformance.vehicle import reference_took, t_not_refused, vehicle
 from suts.base import Sut
 
 
 def answered_although_v_is_clear(ref: Any, message: bytes, sut: Sut, evidence: Evidence) -> None:
-    """`message` (V=0) from the reference initiator `ref` gets an answer `ref` takes."""
+    """`message` (V=0) from the reference initiator `ref` gets an answer (`ref` taking it is
+    the vehicle)."""
     reply = send_to_responder(sut, ref, message, evidence)
+    with vehicle():  # T is current: refused for it, the window rule's (RFC 3830 5.4)
+        t_not_refused(reply)
     assert reply.message is not None, f"no answer to an I_MESSAGE with V=0: {reply.detail}"
     with vehicle():
         reference_took(ref.take_response(reply.message), "the answer to an I_MESSAGE with V=0")

@@ -17,7 +17,7 @@ from conformance.reference import (
     ReferenceInitiator,
     exchange_params,
     initiate,
-    send_to_responder,
+    sut_responds,
 )
 from mikey.wire import Id
 from suts.base import Profile, Sut
@@ -37,7 +37,7 @@ def test_i_message_carries_idi(sut: Sut, profile: Profile, evidence: Evidence) -
 def test_verification_message_carries_idr(sut: Sut, profile: Profile, evidence: Evidence) -> None:
     """The SUT's verification message to an I_MESSAGE with IDi and IDr carries IDr (3.1)."""
     ref = ReferenceInitiator(profile, exchange_params(include_ids=True, v=True))
-    reply = send_to_responder(sut, ref, ref.i_message(), evidence)
-    assert reply.message is not None, "V=1 but the SUT sent no verification message (3.1)"
+    reply = sut_responds(sut, ref, evidence, answer=True)
+    assert reply.message is not None
     msg = strict_decode(reply.message, "the verification message")
     assert msg.all(Id), "the SUT's verification message has no IDr (SHOULD be there, 3.1)"

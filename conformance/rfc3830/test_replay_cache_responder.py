@@ -18,6 +18,7 @@ from conformance.checks import expect_rejection, not_applicable
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
 from conformance.timing_checks import TimedMode, cases, expect_taken
+from conformance.vehicle import UPDATES, vehicle
 from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.role("responder")]
@@ -33,15 +34,18 @@ def test_a_replay_after_another_csb_is_refused(
         not_applicable("the SUT does not implement CSB updates")
     first = timed.reference(profile, 0.0, sut)
     message = first.i_message()
-    taken = send_to_responder(sut, first, message, evidence)
-    expect_taken(timed, first, taken, evidence, "a valid initial message")
+    with vehicle(another_clause=True):  # DH-HMAC, SAKKE: one ID for the window and replays
+        taken = send_to_responder(sut, first, message, evidence)
+        expect_taken(timed, first, taken, evidence, "a valid initial message")
     if which == "update":
         assert timed.update is not None
         message = timed.update(first)
-        taken = send_to_responder(sut, first, message, evidence)
-        expect_taken(timed, first, taken, evidence, "a valid update")
+        with vehicle(UPDATES[timed.mode], another_clause=True):
+            taken = send_to_responder(sut, first, message, evidence)
+            expect_taken(timed, first, taken, evidence, "a valid update")
     other = timed.reference(profile, 0.0, sut)
-    taken = send_to_responder(sut, other, other.i_message(), evidence)
-    expect_taken(timed, other, taken, evidence, "a valid initial message of another CSB")
+    with vehicle(another_clause=True):
+        taken = send_to_responder(sut, other, other.i_message(), evidence)
+        expect_taken(timed, other, taken, evidence, "a valid initial message of another CSB")
     again = send_to_responder(sut, first, message, evidence)
     expect_rejection(again, evidence, first.csb_id, None)

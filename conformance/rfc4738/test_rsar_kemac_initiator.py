@@ -18,6 +18,7 @@ from conformance.evidence import Evidence
 from conformance.reference import HarnessError, initiate
 from conformance.reference_rsar import RSA_R, RsaRReferenceResponder
 from conformance.refusal_checks import OTHER_RESPONDER
+from conformance.vehicle import reference_took, vehicle
 from mikey.modes.pk_common import sealed_kemac
 from mikey.ntp import ts_value_64
 from mikey.wire import Id, Kemac, KeyData, Timestamp, decode_message, encode_key_data_with_id
@@ -51,9 +52,10 @@ def _answered(
     sut: Sut, profile: Profile, evidence: Evidence
 ) -> tuple[RsaRReferenceResponder, bytes]:
     ref = RsaRReferenceResponder(profile)
-    reply = ref.take(initiate(sut, RSA_R, evidence))
-    assert reply.outcome.accepted, f"the reference responder rejects: {reply.outcome.reason}"
-    assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
+    with vehicle():  # refused for its T: the clock rule's (RFC 3830 5.4)
+        reply = ref.take(initiate(sut, RSA_R, evidence))
+        reference_took(reply.outcome, "the SUT's I_MESSAGE")
+        assert reply.message is not None, f"reference responder: {reply.outcome.reason}"
     return ref, reply.message
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from conformance.timing_checks import MODES
+from conformance.vehicle import window_rule
 from tests.subprocess_cli import mikeyconf
 
 WINDOW = "RFC3830-5.4-timestamp-window"
@@ -70,6 +72,28 @@ def test_only_timestamp_rules_fail(run: tuple[int, str, Path]) -> None:
     t_rules = {WINDOW, CLOCK, "RFC3830-6.6-ts-types-mandatory"}
     failed = {t: r["requirements"] for t, r in results(run[2]).items() if r["verdict"] == "fail"}
     assert failed and all(set(reqs) <= t_rules for reqs in failed.values()), failed
+
+
+@pytest.fixture(scope="module")
+def every_mode(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("one-bug-every-mode")
+    sut = "tests.mutants.bank:wrong_epoch"
+    done = mikeyconf("run", "--sut", sut, "-n", "2", "-q", "--out", str(out), "--run-id", "r")
+    assert done.returncode == 1, (done.stdout + done.stderr)[-3000:]
+    return out / "r"
+
+
+def test_in_every_mode_only_timestamp_rules_fail(every_mode: Path) -> None:
+    """In every mode, the failed tests check a T rule: RFC 3830's, or the window rule of
+    DH-HMAC, RSA-R and MIKEY-SAKKE (conformance.vehicle.window_rule); the tests that build
+    on a valid exchange or update are inconclusive, none an error."""
+    t_rules = {CLOCK, "RFC3830-6.6-ts-types-mandatory"} | {window_rule(m.mode) for m in MODES}
+    found = results(every_mode)
+    failed = {t: r["requirements"] for t, r in found.items() if r["verdict"] == "fail"}
+    assert failed and all(set(reqs) <= t_rules for reqs in failed.values()), failed
+    assert not [t for t, r in found.items() if r["verdict"] == "error"]
+    blocked = {r["mode"] for r in found.values() if r["verdict"] == "inconclusive"}
+    assert blocked >= {m.mode for m in MODES}, blocked
 
 
 def test_report_html_puts_the_rule_first(run: tuple[int, str, Path]) -> None:

@@ -23,6 +23,7 @@ WINDOW = "RFC3830-5.4-timestamp-window"
 CHECKERS = {
     WINDOW: [
         ("t/timing.py::test_window[DH]", "DH", "responder"),
+        ("t/replay.py::test_replay[PSK]", "PSK", "responder"),
         ("t/timing.py::test_window[PSK]", "PSK", "responder"),
     ],
     PSK: [("t/psk.py::test_valid", "PSK", "responder")],
@@ -63,7 +64,32 @@ def test_a_blamed_step_names_its_own_rule_checked_by_the_same_mode_first() -> No
     finally:
         running.reset(token)
     assert raised.value.requirement == WINDOW
+    psk = ("t/replay.py::test_replay[PSK]", "t/timing.py::test_window[PSK]")
+    assert raised.value.checked_by == psk
+
+
+def test_a_step_that_names_its_check_names_that_test_only() -> None:
+    token = running.set(running_as(PSK))
+    try:
+        with pytest.raises(Inconclusive) as raised, vehicle():
+            raise Blamed(WINDOW, "Invalid TS", "test_window")
+    finally:
+        running.reset(token)
     assert raised.value.checked_by == ("t/timing.py::test_window[PSK]",)
+
+
+def test_another_clause_of_a_cited_rule_is_inconclusive_only_when_a_step_names_it() -> None:
+    token = running.set(running_as(WINDOW, PSK))
+    try:
+        with pytest.raises(Inconclusive) as raised, vehicle(another_clause=True):
+            raise Blamed(WINDOW, "Invalid TS")
+        with pytest.raises(AssertionError) as plain, vehicle(another_clause=True):
+            raise AssertionError("no answer")
+        with pytest.raises(Blamed), vehicle():
+            raise Blamed(WINDOW, "Invalid TS")
+    finally:
+        running.reset(token)
+    assert raised.value.requirement == WINDOW and not isinstance(plain.value, Inconclusive)
 
 
 def test_an_error_of_the_harness_passes_through() -> None:
