@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks import not_applicable
 from conformance.dh_exchange import DH_HMAC, DH_METHOD, DhFamily
 from conformance.evidence import Evidence
 from conformance.reference import (
@@ -266,6 +267,8 @@ def error_message_establishes_nothing(
     """An unauthenticated Error message of `form` (ERROR_FORMS) with the I_MESSAGE's T is
     taken without a crash and is not an answer that establishes the CSB (5.1.2)."""
     offset, errors = ERROR_FORMS[form]
+    if errors and not sut.capabilities().takes_err_payloads:
+        not_applicable("the SUT's adapter declares it hangs on ERR payloads (takes_err_payloads)")
     sent = decode_message(initiate(sut, INITIATING[mode](), evidence))
     hdr = error_header(sent.hdr, None)
     hdr = replace(hdr, csb_id=(hdr.csb_id + offset) & 0xFFFFFFFF)
@@ -334,8 +337,11 @@ def verification_for_v0_is_refused(
     messages that are not a response to a message previously sent" (5.4)."""
     params, responder = V0_MODES[mode]
     ref = responder(profile)
+    i_message = initiate(sut, params(v=False), evidence)
+    if decode_message(i_message).hdr.v:  # an RTSP server keys by its own configuration
+        not_applicable("the SUT sent V=1: its adapter cannot ask it for V=0")
     with vehicle():
-        reference_took(ref.take(initiate(sut, params(v=False), evidence)).outcome, "V=0")
+        reference_took(ref.take(i_message).outcome, "V=0")
     peer = ref.peer
     forged = peer.reseal_verification(peer.compose_response(peer.last_message))
     expect_refused(

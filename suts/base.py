@@ -119,6 +119,12 @@ class Capabilities:
     I_MESSAGEs it sends it as the vehicle of another check (3.2 allows it), so a SUT that
     cannot parse CHASH is still judged on the rest; the tests whose subject is CHASH
     itself send it all the same (and fail against such a SUT)."""
+    takes_err_payloads: bool = True
+    """As initiator it can be sent an Error message with ERR payloads (RFC 3830 5.1.2:
+    `{ERR}`) answering its I_MESSAGE and go on serving. False (declared by the adapter of
+    a SUT known to hang on them and that it cannot restart): the Error-message cases with
+    ERR payloads do not apply, as the hang would fail every test after them; the case
+    without ERR still runs, and the SUT's expectations file records the hang."""
     ts_types: frozenset[TsType] = frozenset({TsType.NTP_UTC, TsType.NTP})
     """The TS types (RFC 3830 Table 6.6) it takes as PSK and PK responder and stamps as
     initiator when the exchange's `ts_type` asks. NTP-UTC and NTP are mandatory; without

@@ -26,9 +26,10 @@ KeyMgmt header of the first SETUP. So the adapter plays the initiator role:
 The ExchangeParams cannot travel to an RTSP server: it keys by its own
 configuration. Its algorithms are declared in the spec's query
 (`encr=NULL,AES_CM_128`, `mac=NULL,HMAC_SHA_1_160`; default NULL for both,
-which is what gst-rtsp-server 1.22 sends); the responder and decoder roles
-and key export are not offered. Every network fault, timeout or malformed
-answer is a SutFailure carrying the last RTSP exchanges; the next call
+which is what gst-rtsp-server 1.22 sends), and `err-payloads=no` keeps
+Error messages with ERR payloads from a server that hangs on them; the
+responder and decoder roles and key export are not offered. Every network
+fault, timeout or malformed answer is a SutFailure carrying the last RTSP exchanges; the next call
 starts over on a new connection.
 """
 
@@ -90,6 +91,10 @@ class RtspSpec:
     timeout: float = DEFAULT_TIMEOUT
     encr_algs: frozenset[EncrAlg] = frozenset({EncrAlg.NULL})
     mac_algs: frozenset[MacAlg] = frozenset({MacAlg.NULL})
+    err_payloads: bool = True
+    """`err-payloads=no`: the server is not to be sent Error messages with ERR payloads
+    (gst-rtsp-server 1.22's main loop spins on them, and a server at a URL is not
+    restarted): Capabilities.takes_err_payloads."""
 
 
 def _names(values: list[str], kind: type[EncrAlg] | type[MacAlg], key: str) -> frozenset[Any]:
@@ -106,7 +111,7 @@ def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> RtspSpec:
     if not parts.hostname or not parts.path:
         raise SutSpecError(f"rtsp SUT: expected rtsp://HOST:PORT/PATH, got rtsp:{rest!r}")
     query = parse_qs(parts.query)
-    unknown = sorted(set(query) - {"timeout", "encr", "mac"})
+    unknown = sorted(set(query) - {"timeout", "encr", "mac", "err-payloads"})
     if unknown:
         raise SutSpecError(f"rtsp SUT: unknown option(s) {', '.join(unknown)}")
     try:
@@ -116,6 +121,9 @@ def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> RtspSpec:
         raise SutSpecError(f"rtsp SUT: {exc}") from None
     if timeout <= 0:
         raise SutSpecError("rtsp SUT: timeout must be positive")
+    err_payloads = query.get("err-payloads", ["yes"])[-1]
+    if err_payloads not in ("yes", "no"):
+        raise SutSpecError(f"rtsp SUT: err-payloads must be yes or no, got {err_payloads!r}")
     return RtspSpec(
         url=f"rtsp://{parts.netloc}{parts.path}",
         host=parts.hostname,
@@ -123,6 +131,7 @@ def parse_spec(rest: str, default_timeout: float = DEFAULT_TIMEOUT) -> RtspSpec:
         timeout=timeout,
         encr_algs=_names(query.get("encr", ["NULL"]), EncrAlg, "encr"),
         mac_algs=_names(query.get("mac", ["NULL"]), MacAlg, "mac"),
+        err_payloads=err_payloads == "yes",
     )
 
 
@@ -216,6 +225,7 @@ class RtspSut(Sut):
             key_types=frozenset({KeyType.TEK}),
             media=True,
             provisionable=False,
+            takes_err_payloads=self.spec.err_payloads,
         )
 
     def _request(self, method: str, url: str, headers: dict[str, str]) -> RtspResponse:

@@ -335,6 +335,7 @@ def capabilities_to_json(caps: Capabilities) -> JsonObject:
         "rsar_group": caps.rsar_group,
         "envelope_key_cache": caps.envelope_key_cache,
         "takes_chash": caps.takes_chash,
+        "takes_err_payloads": caps.takes_err_payloads,
         "ts_types": sorted(code(t) for t in caps.ts_types),
         "encoder": codec_capabilities_to_json(caps.encoder),
         "decoder": codec_capabilities_to_json(caps.decoder),
@@ -391,6 +392,7 @@ def capabilities_from_json(obj: Any) -> Capabilities:
         "rsar_group",
         "envelope_key_cache",
         "takes_chash",
+        "takes_err_payloads",
     ):
         if key in body:
             optional[key] = expect(body[key], bool, f"capabilities.{key}")

@@ -70,11 +70,18 @@ def scripted(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[str]]]:
         ("//h:1/x?colour=red", "unknown option"),
         ("//h:1/x?timeout=0", "timeout must be positive"),
         ("//h:1/x?encr=ROT13", "unknown encr algorithm"),
+        ("//h:1/x?err-payloads=maybe", "err-payloads must be yes or no"),
     ],
 )
 def test_bad_specs_are_one_line_errors(rest: str, message: str) -> None:
     with pytest.raises(SutSpecError, match=message):
         parse_spec(rest)
+
+
+@pytest.mark.parametrize(("query", "takes"), [("", True), ("?err-payloads=no", False)])
+def test_err_payloads_no_declares_a_server_that_is_not_sent_err(query: str, takes: bool) -> None:
+    sut = RtspSut(spec=parse_spec("//h:1/x" + query), profile=Profile())
+    assert sut.capabilities().takes_err_payloads is takes
 
 
 @pytest.mark.parametrize("scripted", ["463 Key Management Failure"], indirect=True)
