@@ -166,7 +166,7 @@ def test_an_rtsp_sut_s_captures_hold_its_rtsp_streams_and_the_mikey_they_carried
     reason = available()
     if reason is not None:
         pytest.skip(f"no gst-rtsp-server peer: {reason}")
-    test = "rfc3830/test_psk_initiator.py::test_every_i_message_has_a_unique_timestamp"
+    test = "rfc3830/test_freshness_initiator.py::test_every_i_message_has_a_unique_timestamp[PSK]"
     done = mikeyconf("run", "--sut", "rtsp:gst-rtsp-server", "--test", test, "-q",
                      "--out", str(tmp_path), "--run-id", "r")  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
