@@ -271,6 +271,8 @@ def pytest_args(options: argparse.Namespace, run_dir: Path, resuming: bool = Fal
         # The suite's own settings only: a user's pytest.ini or cache must not leak in.
         *("-c", os.devnull, "--rootdir", str(PACKAGE_DIR.parent)),
         *("-p", "no:cacheprovider", "-p", "no:benchmark"),
+        # No conformance test is a Hypothesis test; its plugin costs a second a run.
+        *("-p", "no:hypothesispytest"),
         # This process imported the suite's packages before pytest could mark them for
         # assertion rewriting; the test modules themselves are rewritten as usual.
         *("-W", "ignore:Module already imported so cannot be rewritten"),
