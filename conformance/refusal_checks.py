@@ -55,7 +55,9 @@ class Refusing:
     timed: TimedMode
     answer_type: DataType
     """A data type its responder does not take: its own answer's (MIKEY-SAKKE has none,
-    RFC 6509 2.1: another mode's initiating type)."""
+    RFC 6509 2.1: another mode's answer type, which no responder takes; not an initiating
+    type, which a device that dispatches on the data type would rightly take as that
+    mode's message)."""
     data_type_rule: str
     grammar_rule: str
     """The requirement ID of the initiating message's payloads."""
@@ -96,7 +98,7 @@ ANSWER_TYPES = {
         "RFC4738-3.1-i-message",
         "RFC3830-3.2-id-fields",
     ),
-    "SAKKE": (DataType.PSK_INIT, SAKKE_RULE, SAKKE_RULE, None),
+    "SAKKE": (DataType.PSK_RESP, SAKKE_RULE, SAKKE_RULE, None),
 }
 REFUSING = tuple(Refusing(t, *ANSWER_TYPES[t.mode]) for t in MODES)
 """Every mode, as a responder."""
