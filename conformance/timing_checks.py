@@ -241,6 +241,14 @@ def replayed_message_is_refused(
     if which == "update" and not sut.capabilities().updates:
         not_applicable("the SUT does not implement CSB updates")
     ref = timed.reference(profile, 0.0, sut)
+    message = taken_by_the_sut(timed, sut, ref, which, evidence)
+    again = send_to_responder(sut, ref, message, evidence)
+    expect_rejection(again, evidence, ref.csb_id, None)
+
+
+def taken_by_the_sut(timed: TimedMode, sut: Sut, ref: Any, which: str, evidence: Evidence) -> bytes:
+    """Vehicle steps: the SUT takes `ref`'s valid initial message and, for "update", then
+    its update; returns the last message taken (the one a replay test sends again)."""
     message = ref.i_message()
     with vehicle(another_clause=True):  # DH-HMAC, SAKKE: one ID for the window and replays
         first = send_to_responder(sut, ref, message, evidence)
@@ -251,8 +259,7 @@ def replayed_message_is_refused(
         with vehicle(UPDATES[timed.mode], another_clause=True):
             taken = send_to_responder(sut, ref, message, evidence)
             expect_taken(timed, ref, taken, evidence, "a valid update")
-    again = send_to_responder(sut, ref, message, evidence)
-    expect_rejection(again, evidence, ref.csb_id, None)
+    return message
 
 
 AUTHENTICATED_ONLY = {

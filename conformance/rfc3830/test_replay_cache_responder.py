@@ -17,8 +17,8 @@ import pytest
 from conformance.checks import expect_rejection, not_applicable
 from conformance.evidence import Evidence
 from conformance.reference import send_to_responder
-from conformance.timing_checks import TimedMode, cases, expect_taken
-from conformance.vehicle import UPDATES, vehicle
+from conformance.timing_checks import TimedMode, cases, expect_taken, taken_by_the_sut
+from conformance.vehicle import vehicle
 from suts.base import Profile, Sut
 
 pytestmark = [pytest.mark.role("responder")]
@@ -33,16 +33,7 @@ def test_a_replay_after_another_csb_is_refused(
     if which == "update" and not sut.capabilities().updates:
         not_applicable("the SUT does not implement CSB updates")
     first = timed.reference(profile, 0.0, sut)
-    message = first.i_message()
-    with vehicle(another_clause=True):  # DH-HMAC, SAKKE: one ID for the window and replays
-        taken = send_to_responder(sut, first, message, evidence)
-        expect_taken(timed, first, taken, evidence, "a valid initial message")
-    if which == "update":
-        assert timed.update is not None
-        message = timed.update(first)
-        with vehicle(UPDATES[timed.mode], another_clause=True):
-            taken = send_to_responder(sut, first, message, evidence)
-            expect_taken(timed, first, taken, evidence, "a valid update")
+    message = taken_by_the_sut(timed, sut, first, which, evidence)
     other = timed.reference(profile, 0.0, sut)
     with vehicle(another_clause=True):
         taken = send_to_responder(sut, other, other.i_message(), evidence)
