@@ -249,7 +249,7 @@ def replayed_message_is_refused(
 def taken_by_the_sut(timed: TimedMode, sut: Sut, ref: Any, which: str, evidence: Evidence) -> bytes:
     """Vehicle steps: the SUT takes `ref`'s valid initial message and, for "update", then
     its update; returns the last message taken (the one a replay test sends again)."""
-    message = ref.i_message()
+    message: bytes = ref.i_message()
     with vehicle(another_clause=True):  # DH-HMAC, SAKKE: one ID for the window and replays
         first = send_to_responder(sut, ref, message, evidence)
         expect_taken(timed, ref, first, evidence, "a valid initial message")
